@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.ts";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "./db/connection.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { buildHttpApp, type HttpOptions } from "./http/app.ts";
+import { createServices, type Services } from "./services/index.ts";
+import type { BlobStore } from "./storage/blob-store.ts";
+import { LocalBlobStore } from "./storage/local-blob-store.ts";
+
+export interface Upkeep {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly blobs: BlobStore;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+function openBlobStore(config: Config): BlobStore {
+  if (config.storageUrl) {
+    throw new Error(
+      `STORAGE_URL=${config.storageUrl}: only the local disk store is available in this version.`,
+    );
+  }
+  const store = new LocalBlobStore(join(config.dataDir, "blobs"));
+  void store.sweepTemporaryFiles();
+  return store;
+}
+
+/** The composition root: opens the database (migrating it) and the blob store, and wires the services. */
+export async function openUpkeep(config: Config, options: { clock?: Clock } = {}): Promise<Upkeep> {
+  const database = openDatabase(config);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const blobs = openBlobStore(config);
+  const services = createServices({
+    db: database.db,
+    blobs,
+    clock: options.clock ?? systemClock,
+    tokenTtlDays: config.tokenTtlDays,
+    activationDelayMinutes: config.activationDelayMinutes,
+  });
+  return { config, database, blobs, services, close: () => database.close() };
+}
+
+export async function startServer(upkeep: Upkeep, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const app = await buildHttpApp(upkeep.services, { logLevel: upkeep.config.logLevel, ...options });
+  app.addHook("onClose", () => upkeep.close());
+  await app.listen({ port: upkeep.config.port, host: upkeep.config.host });
+  return app;
+}

@@ -1,0 +1,39 @@
+import { resolve } from "node:path";
+
+/** Settings come from environment variables; every default runs on a fresh machine. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** postgres://... switches from the embedded SQLite file to PostgreSQL. */
+  readonly databaseUrl: string | null;
+  /** s3://bucket?endpoint=... switches from the local disk to S3-compatible storage. */
+  readonly storageUrl: string | null;
+  readonly activationDelayMinutes: number;
+  readonly tokenTtlDays: number;
+  readonly logLevel: string;
+  readonly publicUrl: string | null;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, "PORT", 8080),
+    host: env.HOST || "127.0.0.1",
+    dataDir: resolve(env.UPKEEP_DATA_DIR || "./data"),
+    databaseUrl: env.DATABASE_URL || null,
+    storageUrl: env.STORAGE_URL || null,
+    activationDelayMinutes: integer(env, "UPKEEP_ACTIVATION_DELAY_MINUTES", 15),
+    tokenTtlDays: integer(env, "UPKEEP_TOKEN_TTL_DAYS", 90),
+    logLevel: env.LOG_LEVEL || "info",
+    publicUrl: env.UPKEEP_PUBLIC_URL || null,
+  };
+}

@@ -1,0 +1,102 @@
+import type { Generated } from "kysely";
+
+/**
+ * Table types shared by both dialects. Timestamps are ISO-8601 UTC text and dates
+ * are YYYY-MM-DD text, so ordering and comparison behave the same on SQLite and
+ * PostgreSQL; booleans are 0/1 integers; JSON columns are text.
+ */
+export interface UsersTable {
+  id: string;
+  login: string;
+  password_hash: string;
+  role: string;
+  email: string | null;
+  display_name: string | null;
+  active_from: string;
+  disabled: number;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  name: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface ConfigurationsTable {
+  code: string;
+  name: string;
+  kind: string;
+  vendor: string;
+  program_name: string | null;
+  revision: number;
+  created_at: string;
+}
+
+export interface ProductsTable {
+  code: string;
+  name: string;
+  edition: string;
+  free_support_months: number;
+  created_at: string;
+}
+
+export interface ProductConfigurationsTable {
+  product_code: string;
+  configuration_code: string;
+}
+
+export interface ReleasesTable {
+  id: string;
+  configuration_code: string;
+  version: string;
+  version_key: string;
+  released_on: string;
+  its_issue: string | null;
+  min_platform_version: string | null;
+  channel: string;
+  status: string;
+  /** JSON array of versions. */
+  update_from: string;
+  /** JSON object of Markdown documents. */
+  documents: string;
+  created_at: string;
+  published_at: string | null;
+  withdrawn_at: string | null;
+}
+
+export interface DistributionsTable {
+  id: string;
+  release_id: string;
+  kind: string;
+  file_name: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  subject: string;
+  /** JSON object. */
+  details: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  configurations: ConfigurationsTable;
+  products: ProductsTable;
+  product_configurations: ProductConfigurationsTable;
+  releases: ReleasesTable;
+  distributions: DistributionsTable;
+  audit_log: AuditLogTable;
+}

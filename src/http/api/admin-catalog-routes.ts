@@ -1,0 +1,165 @@
+import type { Readable } from "node:stream";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { CONFIGURATION_KINDS, EDITIONS } from "../../domain/catalogue.ts";
+import type { ApiContext } from "../app.ts";
+import { requireRole } from "../auth.ts";
+import {
+  ConfigurationSchema,
+  DistributionSchema,
+  ProblemSchema,
+  ProductSchema,
+  problemResponses,
+  ReleaseDocumentsSchema,
+  ReleaseWithDocumentsSchema,
+} from "./schemas.ts";
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const adminResponses = { ...problemResponses, 409: ProblemSchema, 422: ProblemSchema };
+
+/** X-Filename may be percent-encoded, since header values cannot carry most non-ASCII names. */
+function decodeHeader(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export const adminCatalogRoutes =
+  ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { catalog } = services;
+
+    app.post(
+      "/api/v1/admin/configurations",
+      {
+        schema: {
+          tags: ["admin"],
+          summary: "Add a configuration",
+          body: Type.Object({
+            code: Type.String({ maxLength: 64 }),
+            name: Type.String({ minLength: 1, maxLength: 300 }),
+            kind: Type.Union(CONFIGURATION_KINDS.map((k) => Type.Literal(k))),
+            vendor: Type.Optional(
+              Type.String({ maxLength: 64, description: "Vendor folder in templates paths" }),
+            ),
+            programName: Type.Optional(
+              Type.String({ maxLength: 300, description: "The program's own name" }),
+            ),
+          }),
+          response: { 201: ConfigurationSchema, ...adminResponses },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireRole(request, "admin");
+        return reply.status(201).send(await catalog.createConfiguration(request.body, admin.id));
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/products",
+      {
+        schema: {
+          tags: ["admin"],
+          summary: "Add a product (a delivery of one or more configurations)",
+          body: Type.Object({
+            code: Type.String({ maxLength: 64 }),
+            name: Type.String({ minLength: 1, maxLength: 300 }),
+            edition: Type.Union(EDITIONS.map((e) => Type.Literal(e))),
+            configurations: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }),
+            freeSupportMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 120 })),
+          }),
+          response: { 201: ProductSchema, ...adminResponses },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireRole(request, "admin");
+        return reply.status(201).send(await catalog.createProduct(request.body, admin.id));
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/releases",
+      {
+        schema: {
+          tags: ["admin"],
+          summary: "Add a release (as a draft)",
+          body: Type.Object({
+            configuration: Type.String({ maxLength: 64 }),
+            version: Type.String({ maxLength: 64 }),
+            releasedOn: Type.String({ maxLength: 10 }),
+            itsIssue: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+            minPlatformVersion: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+            channel: Type.Optional(Type.String({ maxLength: 32 })),
+            updateFrom: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 }),
+            documents: Type.Optional(ReleaseDocumentsSchema),
+          }),
+          response: { 201: ReleaseWithDocumentsSchema, ...adminResponses },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireRole(request, "admin");
+        return reply.status(201).send(await catalog.createRelease(request.body, admin.id));
+      },
+    );
+
+    for (const action of ["publish", "withdraw"] as const) {
+      app.post(
+        `/api/v1/admin/releases/:id/${action}`,
+        {
+          schema: {
+            tags: ["admin"],
+            summary: action === "publish" ? "Publish a release" : "Withdraw a release",
+            params: IdParams,
+            response: { 200: ReleaseWithDocumentsSchema, ...adminResponses },
+          },
+        },
+        async (request) => {
+          const admin = requireRole(request, "admin");
+          return action === "publish"
+            ? catalog.publishRelease(request.params.id, admin.id)
+            : catalog.withdrawRelease(request.params.id, admin.id);
+        },
+      );
+    }
+
+    // Distributions arrive as the raw request body and are streamed to the blob store, never buffered.
+    app.register(async (uploads) => {
+      uploads.removeAllContentTypeParsers();
+      uploads.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+      uploads.withTypeProvider<import("@fastify/type-provider-typebox").TypeBoxTypeProvider>().put(
+        "/api/v1/admin/releases/:id/distributions/:kind",
+        {
+          bodyLimit: Number.MAX_SAFE_INTEGER,
+          schema: {
+            tags: ["admin"],
+            summary: "Upload a distribution file (raw bytes); replaces one of the same kind",
+            params: Type.Object({ id: Type.String({ maxLength: 64 }), kind: Type.String({ maxLength: 64 }) }),
+            headers: Type.Object({
+              "x-filename": Type.String({ minLength: 1, maxLength: 1000 }),
+              "x-checksum-sha256": Type.Optional(Type.String()),
+            }),
+            response: { 201: DistributionSchema, ...adminResponses },
+          },
+        },
+        async (request, reply) => {
+          const admin = requireRole(request, "admin");
+          const body = (request.body as Readable | undefined) ?? request.raw;
+          const distribution = await catalog.putDistribution(
+            {
+              releaseId: request.params.id,
+              kind: request.params.kind,
+              fileName: decodeHeader(request.headers["x-filename"]) ?? "",
+              sha256: request.headers["x-checksum-sha256"] ?? null,
+              body,
+            },
+            admin.id,
+          );
+          return reply.status(201).send(distribution);
+        },
+      );
+    });
+  };

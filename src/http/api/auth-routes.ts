@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { ApiContext } from "../app.ts";
+import { requireUser } from "../auth.ts";
+import { ProblemSchema } from "./schemas.ts";
+
+export const authRoutes =
+  ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      "/api/v1/auth/token",
+      {
+        schema: {
+          tags: ["auth"],
+          summary: "Exchange a login and password for a bearer token",
+          body: Type.Object({
+            login: Type.String({ maxLength: 256 }),
+            password: Type.String({ maxLength: 256 }),
+            name: Type.Optional(Type.String({ maxLength: 100, description: "Names the device or program" })),
+          }),
+          response: {
+            201: Type.Object({ token: Type.String(), expiresAt: Type.String() }),
+            401: ProblemSchema,
+            403: ProblemSchema,
+          },
+        },
+        config: { rateLimit: rateLimits.signIn },
+      },
+      async (request, reply) => {
+        const user = await services.accounts.authenticate(request.body.login, request.body.password);
+        const issued = await services.accounts.issueToken(user, request.body.name ?? "api");
+        return reply.status(201).send(issued);
+      },
+    );
+
+    app.delete(
+      "/api/v1/auth/token",
+      {
+        schema: {
+          tags: ["auth"],
+          summary: "Revoke the token this request carries",
+          response: { 204: Type.Null(), 401: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        requireUser(request);
+        await services.accounts.revokeToken(request.bearerToken!);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      "/api/v1/me",
+      {
+        schema: {
+          tags: ["auth"],
+          summary: "The signed-in account",
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              login: Type.String(),
+              role: Type.String(),
+              email: Type.Union([Type.String(), Type.Null()]),
+            }),
+            401: ProblemSchema,
+          },
+        },
+      },
+      async (request) => requireUser(request),
+    );
+  };

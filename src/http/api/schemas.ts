@@ -1,0 +1,97 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+
+/** Shared shapes for validation, serialisation and the OpenAPI document. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: "Stable machine-readable error code" }),
+    detail: Type.String(),
+  },
+  { additionalProperties: true, $id: "Problem" },
+);
+
+export const DistributionSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  fileName: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+});
+
+export const ReleaseDocumentsSchema = Type.Object(
+  {
+    whatsNew: Type.Optional(Type.String()),
+    changes: Type.Optional(Type.String()),
+    majorChanges: Type.Optional(Type.String()),
+    changedObjects: Type.Optional(Type.String()),
+    updateOrder: Type.Optional(Type.String()),
+    readme: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const releaseFields = {
+  id: Type.String(),
+  configuration: Type.String(),
+  version: Type.String(),
+  releasedOn: Type.String(),
+  itsIssue: Nullable(Type.String()),
+  minPlatformVersion: Nullable(Type.String()),
+  channel: Type.String(),
+  status: Type.String(),
+  updateFrom: Type.Array(Type.String()),
+  publishedAt: Nullable(Type.String()),
+  distributions: Type.Array(DistributionSchema),
+};
+
+export const ReleaseSchema = Type.Object(releaseFields);
+export const ReleaseWithDocumentsSchema = Type.Object({
+  ...releaseFields,
+  documents: ReleaseDocumentsSchema,
+});
+
+export const ConfigurationSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  vendor: Type.String(),
+  programName: Nullable(Type.String()),
+});
+
+export const ProductSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  edition: Type.String(),
+  freeSupportMonths: Type.Integer(),
+  configurations: Type.Array(Type.String()),
+});
+
+export const PlanSchema = Type.Object({
+  status: Type.Union([Type.Literal("up-to-date"), Type.Literal("update-available"), Type.Literal("no-path")]),
+  configuration: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  steps: Type.Array(
+    Type.Object({
+      version: Type.String(),
+      releaseId: Type.String(),
+      releasedOn: Type.String(),
+      minPlatformVersion: Nullable(Type.String()),
+      distribution: Nullable(DistributionSchema),
+    }),
+  ),
+  platformUpgrade: Nullable(Type.Object({ requiredVersion: Type.String() })),
+  totalSize: Type.Integer(),
+});
+
+/** Error responses every route may give, for the OpenAPI document. */
+export const problemResponses = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+};

@@ -1,0 +1,65 @@
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Services } from "../services/index.ts";
+import { adminCatalogRoutes } from "./api/admin-catalog-routes.ts";
+import { authRoutes } from "./api/auth-routes.ts";
+import { catalogRoutes } from "./api/catalog-routes.ts";
+import { registerAuthentication } from "./auth.ts";
+import { registerProblemHandlers } from "./problem.ts";
+
+export interface RateLimit {
+  readonly max: number;
+  readonly timeWindow: number;
+}
+
+export interface HttpOptions {
+  readonly logLevel?: string;
+  /** Per client address, for routes that guess-prone callers hit: sign-in and registration. */
+  readonly rateLimits?: { readonly signIn?: RateLimit; readonly registration?: RateLimit };
+}
+
+export interface ApiContext {
+  readonly services: Services;
+  readonly rateLimits: { readonly signIn: RateLimit; readonly registration: RateLimit };
+}
+
+export async function buildHttpApp(services: Services, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === "silent" ? false : { level: options.logLevel ?? "info" },
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const context: ApiContext = {
+    services,
+    rateLimits: {
+      signIn: options.rateLimits?.signIn ?? { max: 30, timeWindow: 60_000 },
+      registration: options.rateLimits?.registration ?? { max: 20, timeWindow: 60_000 },
+    },
+  };
+
+  registerProblemHandlers(app);
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Upkeep API", version: "1", description: "User support and update distribution" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  registerAuthentication(app, services.accounts);
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authRoutes(context));
+  await app.register(catalogRoutes(context));
+  await app.register(adminCatalogRoutes(context));
+  return app;
+}

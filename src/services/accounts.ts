@@ -1,0 +1,223 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database, UsersTable } from "../db/schema.ts";
+import type { Clock } from "../domain/clock.ts";
+import { addDays } from "../domain/dates.ts";
+import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.ts";
+import { isRole, type Role } from "../domain/roles.ts";
+import { type AuditEvent, recordAudit } from "./audit.ts";
+import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
+
+export interface User {
+  readonly id: string;
+  readonly login: string;
+  readonly role: Role;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly activeFrom: string;
+}
+
+export interface NewUser {
+  readonly login: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly email?: string | null;
+  readonly displayName?: string | null;
+  readonly activeFrom?: Date;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: string;
+}
+
+const LOGIN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
+const MIN_PASSWORD = 8;
+const TOKEN_PREFIX = "upk_";
+/** Token look-ups are cached briefly: the update check is the busiest path of the service. */
+const TOKEN_CACHE_MS = 5_000;
+
+export function validateLogin(login: unknown): string {
+  if (typeof login !== "string" || !LOGIN.test(login)) {
+    throw badRequest(
+      "invalid_login",
+      "A login is 2-64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.",
+    );
+  }
+  return login;
+}
+
+export function validatePassword(password: unknown): string {
+  if (typeof password !== "string" || password.length < MIN_PASSWORD || password.length > 256) {
+    throw badRequest("weak_password", `A password has ${MIN_PASSWORD} to 256 characters.`);
+  }
+  return password;
+}
+
+export function generatePassword(): string {
+  // 15 characters of base64url: 90 bits.
+  return (
+    randomBytes(12).toString("base64url").replace(/[-_]/g, "x") + randomBytes(2).toString("hex").slice(0, 3)
+  );
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+function toUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    login: row.login,
+    role: isRole(row.role) ? row.role : "user",
+    email: row.email,
+    displayName: row.display_name,
+    activeFrom: row.active_from,
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock; tokenTtlDays: number }) {
+  const { db, clock } = deps;
+  const tokenCache = new Map<string, { user: User; expiresAt: number; cachedAt: number }>();
+
+  async function insertUser(trx: Kysely<Database>, input: NewUser, audit?: Omit<AuditEvent, "subject">) {
+    validateLogin(input.login);
+    validatePassword(input.password);
+    if (!isRole(input.role)) throw badRequest("invalid_role", `Unknown role ${JSON.stringify(input.role)}.`);
+    const now = clock.now();
+    const existing = await trx
+      .selectFrom("users")
+      .select("id")
+      .where((eb) => eb(eb.fn("lower", ["login"]), "=", input.login.toLowerCase()))
+      .executeTakeFirst();
+    if (existing) throw conflict("login_taken", `The login ${input.login} is taken.`);
+    const row: UsersTable = {
+      id: randomUUID(),
+      login: input.login,
+      password_hash: await hashPassword(input.password),
+      role: input.role,
+      email: input.email ?? null,
+      display_name: input.displayName ?? null,
+      active_from: (input.activeFrom ?? now).toISOString(),
+      disabled: 0,
+      created_at: now.toISOString(),
+    };
+    await trx.insertInto("users").values(row).execute();
+    if (audit)
+      await recordAudit(trx, now, {
+        ...audit,
+        subject: `user:${row.id}`,
+        details: { login: row.login, role: row.role, ...audit.details },
+      });
+    return toUser(row);
+  }
+
+  return {
+    insertUser,
+
+    createUser(input: NewUser, actorId: string | null = null): Promise<User> {
+      return db.transaction().execute((trx) => insertUser(trx, input, { actorId, action: "user.create" }));
+    },
+
+    async findByLogin(login: string): Promise<User | null> {
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    /** Checks a login and password; the same error for an unknown login and a wrong password. */
+    async authenticate(login: unknown, password: unknown): Promise<User> {
+      const wrong = () => unauthorized("invalid_credentials", "The login or password is wrong.");
+      if (typeof login !== "string" || typeof password !== "string") throw wrong();
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
+        .executeTakeFirst();
+      const matches = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
+      if (!row || !matches || row.disabled) throw wrong();
+      if (new Date(row.active_from) > clock.now()) {
+        throw new AppError(
+          "forbidden",
+          "not_active_yet",
+          `This account can sign in from ${row.active_from}.`,
+          {
+            activeFrom: row.active_from,
+          },
+        );
+      }
+      return toUser(row);
+    },
+
+    async issueToken(user: User, name = "api"): Promise<IssuedToken> {
+      const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+      const now = clock.now();
+      const expiresAt = addDays(now, deps.tokenTtlDays).toISOString();
+      await db
+        .insertInto("api_tokens")
+        .values({
+          id: randomUUID(),
+          user_id: user.id,
+          token_hash: hashToken(token),
+          name: name.slice(0, 100),
+          created_at: now.toISOString(),
+          expires_at: expiresAt,
+          revoked_at: null,
+        })
+        .execute();
+      return { token, expiresAt };
+    },
+
+    /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
+    async resolveToken(token: string): Promise<User | null> {
+      if (!token.startsWith(TOKEN_PREFIX)) return null;
+      const key = hashToken(token);
+      const now = clock.now().getTime();
+      const cached = tokenCache.get(key);
+      if (cached && now - cached.cachedAt < TOKEN_CACHE_MS && now < cached.expiresAt) return cached.user;
+      const row = await db
+        .selectFrom("api_tokens")
+        .innerJoin("users", "users.id", "api_tokens.user_id")
+        .selectAll("users")
+        .select(["api_tokens.expires_at as token_expires_at"])
+        .where("api_tokens.token_hash", "=", key)
+        .where("api_tokens.revoked_at", "is", null)
+        .where("users.disabled", "=", 0)
+        .executeTakeFirst();
+      if (!row || Date.parse(row.token_expires_at) <= now) {
+        tokenCache.delete(key);
+        return null;
+      }
+      const user = toUser(row);
+      if (tokenCache.size > 100_000) tokenCache.clear();
+      tokenCache.set(key, { user, expiresAt: Date.parse(row.token_expires_at), cachedAt: now });
+      return user;
+    },
+
+    async revokeToken(token: string): Promise<boolean> {
+      const key = hashToken(token);
+      tokenCache.delete(key);
+      const result = await db
+        .updateTable("api_tokens")
+        .set({ revoked_at: clock.now().toISOString() })
+        .where("token_hash", "=", key)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** On first start with no admin, creates one and returns its password to be shown once. */
+    async ensureAdmin(): Promise<{ login: string; password: string } | null> {
+      const admin = await db.selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst();
+      if (admin) return null;
+      const password = generatePassword();
+      let login = "admin";
+      for (let n = 2; await this.findByLogin(login); n++) login = `admin${n}`;
+      await this.createUser({ login, password, role: "admin" });
+      return { login, password };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { UPDATE_DISTRIBUTION } from "../domain/catalogue.ts";
+import type { Clock } from "../domain/clock.ts";
+import { notFound } from "../domain/errors.ts";
+import { planUpdate, ReleaseGraph } from "../domain/update-planner.ts";
+import { normalizeVersion } from "../domain/version.ts";
+import type { CatalogService, Distribution, Release } from "./catalog.ts";
+
+export interface PlanRequest {
+  readonly configuration: string;
+  readonly version: string;
+  readonly platformVersion?: string | null;
+  readonly target?: string | null;
+}
+
+export interface PlannedStep {
+  readonly version: string;
+  readonly releaseId: string;
+  readonly releasedOn: string;
+  readonly minPlatformVersion: string | null;
+  readonly distribution: Distribution | null;
+}
+
+export interface Plan {
+  readonly status: "up-to-date" | "update-available" | "no-path";
+  readonly configuration: string;
+  readonly from: string;
+  readonly to: string;
+  readonly steps: PlannedStep[];
+  readonly platformUpgrade: null | { readonly requiredVersion: string };
+  readonly totalSize: number;
+}
+
+/** How long a node trusts its cached graph before asking the database whether the catalogue changed. */
+const REVISION_CHECK_MS = 1_000;
+
+interface CachedGraph {
+  readonly revision: number;
+  readonly graph: ReleaseGraph<Release>;
+  readonly newestFirst: Release[];
+  checkedAt: number;
+}
+
+export type UpdatesService = ReturnType<typeof createUpdatesService>;
+
+/**
+ * Plans over the published releases of a configuration. The release graph is built once per
+ * catalogue revision and shared by every plan and listing until a release is published,
+ * withdrawn or gets new distributions (on any node: the revision lives in the database).
+ */
+export function createUpdatesService(deps: { catalog: CatalogService; clock: Clock }) {
+  const { catalog, clock } = deps;
+  const cache = new Map<string, CachedGraph>();
+
+  async function published(configuration: string): Promise<CachedGraph> {
+    const now = clock.now().getTime();
+    const cached = cache.get(configuration);
+    if (cached && now - cached.checkedAt < REVISION_CHECK_MS) return cached;
+    const revision = await catalog.configurationRevision(configuration);
+    if (revision === null) {
+      cache.delete(configuration);
+      throw notFound("configuration_not_found", `There is no configuration ${configuration}.`, {
+        configuration,
+      });
+    }
+    if (cached && cached.revision === revision) {
+      cached.checkedAt = now;
+      return cached;
+    }
+    const newestFirst = await catalog.listReleases(configuration, ["published"]);
+    const entry: CachedGraph = {
+      revision,
+      graph: new ReleaseGraph(newestFirst),
+      newestFirst,
+      checkedAt: now,
+    };
+    cache.set(configuration, entry);
+    return entry;
+  }
+
+  return {
+    /** Published releases, newest first. */
+    async publishedReleases(configuration: string): Promise<Release[]> {
+      return (await published(configuration)).newestFirst;
+    },
+
+    async plan(request: PlanRequest): Promise<Plan> {
+      const from = normalizeVersion(request.version);
+      const { graph } = await published(request.configuration);
+      if (!graph.newest) {
+        throw notFound("no_published_releases", `${request.configuration} has no published release yet.`, {
+          configuration: request.configuration,
+        });
+      }
+      const plan = planUpdate(graph, {
+        from,
+        ...(request.target ? { target: request.target } : {}),
+        ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
+      });
+      const steps = plan.steps.map(({ release }) => ({
+        version: release.version,
+        releaseId: release.id,
+        releasedOn: release.releasedOn,
+        minPlatformVersion: release.minPlatformVersion,
+        distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
+      }));
+      return {
+        status: plan.status,
+        configuration: request.configuration,
+        from,
+        to: plan.to ?? graph.newest.version,
+        steps,
+        platformUpgrade: plan.platformUpgrade,
+        totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
+      };
+    },
+  };
+}
