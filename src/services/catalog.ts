@@ -127,8 +127,16 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
+/** Told, after the commit, which configuration's published catalogue changed. */
+export type CatalogChangeListener = (configuration: string) => void | Promise<void>;
+
 export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
   const { db, blobs, clock } = deps;
+  const listeners: CatalogChangeListener[] = [];
+
+  async function changed(configuration: string) {
+    for (const listener of listeners) await listener(configuration);
+  }
 
   async function requireConfiguration(code: string): Promise<Configuration> {
     const row = await db.selectFrom("configurations").selectAll().where("code", "=", code).executeTakeFirst();
@@ -198,11 +206,16 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         details: { configuration: row.configuration_code, version: row.version },
       });
     });
+    await changed(row.configuration_code);
     return this_.getRelease(id);
   }
 
   const this_ = {
     requireConfiguration,
+
+    onChange(listener: CatalogChangeListener): void {
+      listeners.push(listener);
+    },
 
     async createConfiguration(
       input: { code: string; name: string; kind: string; vendor?: string; programName?: string | null },
@@ -500,6 +513,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         throw error;
       }
       if (replaced) await blobs.delete(replaced);
+      await changed(release.configuration_code);
       return { id, kind, fileName, size: stored.size, sha256: stored.sha256 };
     },
 

@@ -18,7 +18,7 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const accounts = createAccountsService(deps);
   const catalog = createCatalogService(deps);
-  const updates = createUpdatesService({ catalog, clock: deps.clock });
+  const updates = createUpdatesService({ catalog });
   return { accounts, catalog, updates };
 }
 

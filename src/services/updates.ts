@@ -1,5 +1,4 @@
 import { UPDATE_DISTRIBUTION } from "../domain/catalogue.ts";
-import type { Clock } from "../domain/clock.ts";
 import { notFound } from "../domain/errors.ts";
 import { planUpdate, ReleaseGraph } from "../domain/update-planner.ts";
 import { normalizeVersion } from "../domain/version.ts";
@@ -47,12 +46,14 @@ export type UpdatesService = ReturnType<typeof createUpdatesService>;
  * catalogue revision and shared by every plan and listing until a release is published,
  * withdrawn or gets new distributions (on any node: the revision lives in the database).
  */
-export function createUpdatesService(deps: { catalog: CatalogService; clock: Clock }) {
-  const { catalog, clock } = deps;
+export function createUpdatesService(deps: { catalog: CatalogService }) {
+  const { catalog } = deps;
   const cache = new Map<string, CachedGraph>();
+  // Changes made through this node are seen at once; other nodes' within REVISION_CHECK_MS.
+  catalog.onChange((configuration) => void cache.delete(configuration));
 
   async function published(configuration: string): Promise<CachedGraph> {
-    const now = clock.now().getTime();
+    const now = performance.now();
     const cached = cache.get(configuration);
     if (cached && now - cached.checkedAt < REVISION_CHECK_MS) return cached;
     const revision = await catalog.configurationRevision(configuration);

@@ -29,7 +29,7 @@ function decodeHeader(value: string | string[] | undefined): string | undefined 
 }
 
 export const adminCatalogRoutes =
-  ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
+  ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { catalog } = services;
 

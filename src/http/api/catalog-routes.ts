@@ -11,7 +11,7 @@ import {
 } from "./schemas.ts";
 
 export const catalogRoutes =
-  ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
+  ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       "/api/v1/configurations",

@@ -1,0 +1,647 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createConfiguration, createRelease, uploadDistribution } from "../support/catalogue-fixtures.ts";
+import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+for (const dialect of await availableDialects()) {
+  describe(`catalogue API on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+    });
+    after(() => t.close());
+
+    describe("tokens", () => {
+      it("issues a token for the right password and refuses a wrong one", async () => {
+        const ok = await t.request({
+          method: "POST",
+          url: "/api/v1/auth/token",
+          body: { login: "root-admin", password: "admin-password-1" },
+        });
+        assert.equal(ok.statusCode, 201);
+        const { token, expiresAt } = ok.json();
+        assert.match(token, /^upk_/);
+        assert.ok(Date.parse(expiresAt) > t.clock.now().getTime());
+        const me = await t.request({ method: "GET", url: "/api/v1/me", token });
+        assert.equal(me.json().login, "root-admin");
+
+        for (const body of [
+          { login: "root-admin", password: "wrong-password" },
+          { login: "nobody-here", password: "admin-password-1" },
+        ]) {
+          const wrong = await t.request({ method: "POST", url: "/api/v1/auth/token", body });
+          assert.equal(wrong.statusCode, 401);
+          assert.equal(wrong.json().code, "invalid_credentials");
+          assert.match(wrong.headers["content-type"] as string, /application\/problem\+json/);
+        }
+      });
+
+      it("matches logins case-insensitively", async () => {
+        const ok = await t.request({
+          method: "POST",
+          url: "/api/v1/auth/token",
+          body: { login: "ROOT-Admin", password: "admin-password-1" },
+        });
+        assert.equal(ok.statusCode, 201);
+      });
+
+      it("stops honouring a revoked token", async () => {
+        const { token } = await t.signUp("user");
+        assert.equal((await t.request({ method: "GET", url: "/api/v1/me", token })).statusCode, 200);
+        assert.equal(
+          (await t.request({ method: "DELETE", url: "/api/v1/auth/token", token })).statusCode,
+          204,
+        );
+        const after = await t.request({ method: "GET", url: "/api/v1/me", token });
+        assert.equal(after.statusCode, 401);
+        assert.equal(after.json().code, "invalid_token");
+      });
+
+      it("stores tokens hashed", async () => {
+        const { token } = await t.signUp("user");
+        const rows = await t.upkeep.database.db.selectFrom("api_tokens").select("token_hash").execute();
+        assert.ok(rows.every((row) => row.token_hash !== token && !row.token_hash.includes(token.slice(4))));
+        assert.ok(rows.some((row) => row.token_hash === sha256(Buffer.from(token))));
+      });
+    });
+
+    describe("admin guard", () => {
+      it("asks for a token, then for the admin role", async () => {
+        const body = { code: "GUARD", name: "Guard", kind: "configuration" };
+        const anonymous = await t.request({ method: "POST", url: "/api/v1/admin/configurations", body });
+        assert.equal(anonymous.statusCode, 401);
+        assert.equal(anonymous.json().code, "authentication_required");
+        const { token } = await t.signUp("partner");
+        const partner = await t.request({ method: "POST", url: "/api/v1/admin/configurations", token, body });
+        assert.equal(partner.statusCode, 403);
+        assert.equal(partner.json().code, "forbidden");
+      });
+
+      it("refuses a catalogue read without a token", async () => {
+        const response = await t.request({ method: "GET", url: "/api/v1/configurations" });
+        assert.equal(response.statusCode, 401);
+      });
+    });
+
+    describe("configurations and products", () => {
+      it("creates and lists configurations, refusing duplicates and bad input", async () => {
+        const created = await createConfiguration(t, "HRM");
+        assert.deepEqual(created, {
+          code: "HRM",
+          name: "Configuration HRM",
+          kind: "configuration",
+          vendor: "1c",
+          programName: null,
+        });
+        await createConfiguration(t, "PLATFORM83", "platform");
+        const again = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/configurations",
+          token: t.adminToken,
+          body: { code: "HRM", name: "x", kind: "configuration" },
+        });
+        assert.equal(again.statusCode, 409);
+        assert.equal(again.json().code, "configuration_exists");
+        const badKind = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/configurations",
+          token: t.adminToken,
+          body: { code: "X1", name: "x", kind: "spreadsheet" },
+        });
+        assert.equal(badKind.statusCode, 400);
+        assert.equal(badKind.json().code, "validation_failed");
+        const badCode = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/configurations",
+          token: t.adminToken,
+          body: { code: "no spaces/please", name: "x", kind: "configuration" },
+        });
+        assert.equal(badCode.statusCode, 400);
+        assert.equal(badCode.json().code, "invalid_code");
+
+        const { token } = await t.signUp("user");
+        const list = await t.request({ method: "GET", url: "/api/v1/configurations", token });
+        assert.equal(list.statusCode, 200);
+        const codes = list.json().map((c: { code: string }) => c.code);
+        assert.ok(codes.includes("HRM") && codes.includes("PLATFORM83"));
+      });
+
+      it("creates products of existing configurations", async () => {
+        const created = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/products",
+          token: t.adminToken,
+          body: {
+            code: "HRM-PROF",
+            name: "HRM PROF",
+            edition: "prof",
+            configurations: ["HRM"],
+            freeSupportMonths: 6,
+          },
+        });
+        assert.equal(created.statusCode, 201);
+        assert.deepEqual(created.json(), {
+          code: "HRM-PROF",
+          name: "HRM PROF",
+          edition: "prof",
+          freeSupportMonths: 6,
+          configurations: ["HRM"],
+        });
+        const unknown = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/products",
+          token: t.adminToken,
+          body: {
+            code: "GHOST",
+            name: "Ghost",
+            edition: "basic",
+            configurations: ["NOPE"],
+            freeSupportMonths: 0,
+          },
+        });
+        assert.equal(unknown.statusCode, 422);
+        assert.equal(unknown.json().code, "configuration_not_found");
+        const products = await t.upkeep.database.db.selectFrom("products").select("code").execute();
+        assert.ok(!products.some((p) => p.code === "GHOST"), "a refused product leaves no row");
+      });
+    });
+
+    describe("releases", () => {
+      it("creates a release with documents and refuses duplicates and bad update-from lists", async () => {
+        const created = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/releases",
+          token: t.adminToken,
+          body: {
+            configuration: "HRM",
+            version: "3.0.9.28",
+            releasedOn: "2014-02-03",
+            itsIssue: "ITS 2014-03",
+            minPlatformVersion: "8.3.4.365",
+            updateFrom: ["3.0.8.46"],
+            documents: { whatsNew: "# New\n- payroll", updateOrder: "Back up first." },
+          },
+        });
+        assert.equal(created.statusCode, 201);
+        const release = created.json();
+        assert.equal(release.status, "draft");
+        assert.deepEqual(release.updateFrom, ["3.0.8.46"]);
+        assert.equal(release.documents.whatsNew, "# New\n- payroll");
+
+        const duplicate = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/releases",
+          token: t.adminToken,
+          body: { configuration: "HRM", version: "3.0.9.28", releasedOn: "2014-02-03", updateFrom: [] },
+        });
+        assert.equal(duplicate.statusCode, 409);
+        assert.equal(duplicate.json().code, "release_exists");
+
+        for (const updateFrom of [["3.0.11.0"], ["3.0.10.32"], ["3.0.8.46", "3.0.10.32"]]) {
+          const bad = await t.request({
+            method: "POST",
+            url: "/api/v1/admin/releases",
+            token: t.adminToken,
+            body: { configuration: "HRM", version: "3.0.10.32", releasedOn: "2014-03-03", updateFrom },
+          });
+          assert.equal(bad.statusCode, 422, JSON.stringify(updateFrom));
+          assert.equal(bad.json().code, "invalid_update_from");
+        }
+        const rows = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("version")
+          .where("version", "=", "3.0.10.32")
+          .execute();
+        assert.equal(rows.length, 0, "refused releases leave no row");
+      });
+
+      it("rejects malformed versions and dates with their own codes", async () => {
+        const cases: Array<[Record<string, unknown>, string]> = [
+          [{ version: "3.0.9" }, "invalid_version"],
+          [{ version: "3.0.9.28.1" }, "invalid_version"],
+          [{ version: "v3.0.9.28" }, "invalid_version"],
+          [{ version: "3.0.09.28" }, "invalid_version"],
+          [{ minPlatformVersion: "8.3" }, "invalid_version"],
+          [{ updateFrom: ["3.0.x.1"] }, "invalid_version"],
+          [{ releasedOn: "2014-02-30" }, "invalid_date"],
+          [{ releasedOn: "03.02.2014" }, "invalid_date"],
+          [{ configuration: "NOPE" }, "configuration_not_found"],
+          [{ channel: "Not A Channel" }, "invalid_channel"],
+          [{ documents: { nonsense: "x" } }, "validation_failed"],
+        ];
+        for (const [patch, code] of cases) {
+          const response = await t.request({
+            method: "POST",
+            url: "/api/v1/admin/releases",
+            token: t.adminToken,
+            body: {
+              configuration: "HRM",
+              version: "3.0.50.1",
+              releasedOn: "2014-02-03",
+              updateFrom: [],
+              ...patch,
+            },
+          });
+          assert.equal(response.json().code, code, JSON.stringify(patch));
+          assert.ok(response.statusCode >= 400 && response.statusCode < 500);
+          assert.ok(response.json().detail.length > 10, "the problem explains itself");
+        }
+      });
+
+      it("lists only published releases, newest first by numeric version", async () => {
+        const draft = await t.request({
+          method: "GET",
+          url: "/api/v1/configurations/HRM/releases",
+          token: t.adminToken,
+        });
+        assert.deepEqual(draft.json(), [], "drafts are not listed");
+        const first = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.9.28")
+          .executeTakeFirstOrThrow();
+        const published = await t.request({
+          method: "POST",
+          url: `/api/v1/admin/releases/${first.id}/publish`,
+          token: t.adminToken,
+        });
+        assert.equal(published.statusCode, 200);
+        assert.equal(published.json().status, "published");
+        await createRelease(t, { version: "3.0.10.32", updateFrom: ["3.0.9.28"] });
+        await createRelease(t, { version: "3.0.10.33", updateFrom: ["3.0.9.28", "3.0.10.32"] });
+        const withdrawn = await createRelease(t, { version: "3.0.11.1", updateFrom: ["3.0.10.33"] });
+        const withdrawal = await t.request({
+          method: "POST",
+          url: `/api/v1/admin/releases/${withdrawn.id}/withdraw`,
+          token: t.adminToken,
+        });
+        assert.equal(withdrawal.json().status, "withdrawn");
+
+        const { token } = await t.signUp("user");
+        const list = await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token });
+        assert.equal(list.statusCode, 200);
+        const releases = list.json();
+        assert.deepEqual(
+          releases.map((r: { version: string }) => r.version),
+          ["3.0.10.33", "3.0.10.32", "3.0.9.28"],
+        );
+        assert.deepEqual(Object.keys(releases[2]).sort(), [
+          "channel",
+          "configuration",
+          "distributions",
+          "id",
+          "itsIssue",
+          "minPlatformVersion",
+          "publishedAt",
+          "releasedOn",
+          "status",
+          "updateFrom",
+          "version",
+        ]);
+        assert.equal(releases[2].itsIssue, "ITS 2014-03");
+        assert.equal(releases[2].minPlatformVersion, "8.3.4.365");
+
+        const unknown = await t.request({
+          method: "GET",
+          url: "/api/v1/configurations/NOPE/releases",
+          token,
+        });
+        assert.equal(unknown.statusCode, 404);
+        assert.equal(unknown.json().code, "configuration_not_found");
+      });
+
+      it("shows a release with its documents", async () => {
+        const { token } = await t.signUp("user");
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.9.28")
+          .executeTakeFirstOrThrow();
+        const response = await t.request({ method: "GET", url: `/api/v1/releases/${row.id}`, token });
+        assert.equal(response.statusCode, 200);
+        assert.equal(response.json().documents.updateOrder, "Back up first.");
+        const missing = await t.request({
+          method: "GET",
+          url: "/api/v1/releases/00000000-0000-0000-0000-000000000000",
+          token,
+        });
+        assert.equal(missing.statusCode, 404);
+        assert.equal(missing.json().code, "release_not_found");
+      });
+    });
+
+    describe("distributions", () => {
+      it("stores an upload with its size and sha256 and lists it on the release", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.10.32")
+          .executeTakeFirstOrThrow();
+        const bytes = Buffer.from("PK\u0003\u0004 an update package for 3.0.10.32");
+        const response = await t.request({
+          method: "PUT",
+          url: `/api/v1/admin/releases/${row.id}/distributions/update`,
+          token: t.adminToken,
+          headers: {
+            "content-type": "application/zip",
+            "x-filename": "1cv8.zip",
+            "x-checksum-sha256": sha256(bytes).toUpperCase(),
+          },
+          payload: bytes,
+        });
+        assert.equal(response.statusCode, 201, response.body);
+        const distribution = response.json();
+        assert.equal(distribution.kind, "update");
+        assert.equal(distribution.fileName, "1cv8.zip");
+        assert.equal(distribution.size, bytes.length);
+        assert.equal(distribution.sha256, sha256(bytes));
+        const { token } = await t.signUp("user");
+        const releases = (
+          await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token })
+        ).json();
+        const listed = releases.find((r: { version: string }) => r.version === "3.0.10.32");
+        assert.deepEqual(listed.distributions, [distribution]);
+      });
+
+      it("replaces a distribution of the same kind and removes the old bytes", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.10.33")
+          .executeTakeFirstOrThrow();
+        await uploadDistribution(t, row.id, Buffer.from("first"));
+        const blobsBefore = filesUnder(join(t.environment.dataDir, "blobs")).length;
+        const second = await uploadDistribution(
+          t,
+          row.id,
+          Buffer.from("second, longer"),
+          "update",
+          "1cv8-fixed.zip",
+        );
+        assert.equal(filesUnder(join(t.environment.dataDir, "blobs")).length, blobsBefore);
+        const rows = await t.upkeep.database.db
+          .selectFrom("distributions")
+          .selectAll()
+          .where("release_id", "=", row.id)
+          .execute();
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.id, second.id);
+        assert.equal(Number(rows[0]!.size), 14);
+        await uploadDistribution(
+          t,
+          row.id,
+          Buffer.from("platform bytes"),
+          "platform-windows-x64",
+          "setup.exe",
+        );
+        const kinds = await t.upkeep.database.db
+          .selectFrom("distributions")
+          .select("kind")
+          .where("release_id", "=", row.id)
+          .orderBy("kind")
+          .execute();
+        assert.deepEqual(
+          kinds.map((k) => k.kind),
+          ["platform-windows-x64", "update"],
+        );
+      });
+
+      it("refuses a checksum mismatch and leaves no file and no row", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.9.28")
+          .executeTakeFirstOrThrow();
+        const before = filesUnder(join(t.environment.dataDir, "blobs"));
+        const response = await t.request({
+          method: "PUT",
+          url: `/api/v1/admin/releases/${row.id}/distributions/full`,
+          token: t.adminToken,
+          headers: {
+            "content-type": "application/octet-stream",
+            "x-filename": "1cv8.zip",
+            "x-checksum-sha256": "0".repeat(64),
+          },
+          payload: Buffer.from("these bytes do not hash to zeros"),
+        });
+        assert.equal(response.statusCode, 422);
+        assert.equal(response.json().code, "checksum_mismatch");
+        assert.deepEqual(filesUnder(join(t.environment.dataDir, "blobs")), before);
+        const rows = await t.upkeep.database.db
+          .selectFrom("distributions")
+          .select("id")
+          .where("release_id", "=", row.id)
+          .execute();
+        assert.equal(rows.length, 0);
+      });
+
+      it("refuses bad uploads with clear problems", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.9.28")
+          .executeTakeFirstOrThrow();
+        const cases: Array<[string, Record<string, string>, number, string]> = [
+          [`/api/v1/admin/releases/${row.id}/distributions/update`, {}, 400, "validation_failed"],
+          [
+            `/api/v1/admin/releases/${row.id}/distributions/update`,
+            { "x-filename": "../etc/passwd" },
+            400,
+            "invalid_file_name",
+          ],
+          [
+            `/api/v1/admin/releases/${row.id}/distributions/Bad Kind`,
+            { "x-filename": "a.zip" },
+            400,
+            "invalid_distribution_kind",
+          ],
+          [
+            `/api/v1/admin/releases/${row.id}/distributions/update`,
+            { "x-filename": "a.zip", "x-checksum-sha256": "abc" },
+            400,
+            "invalid_checksum",
+          ],
+          [
+            "/api/v1/admin/releases/nope/distributions/update",
+            { "x-filename": "a.zip" },
+            404,
+            "release_not_found",
+          ],
+        ];
+        for (const [url, headers, status, code] of cases) {
+          const response = await t.request({
+            method: "PUT",
+            url,
+            token: t.adminToken,
+            headers: { "content-type": "application/octet-stream", ...headers },
+            payload: Buffer.from("bytes"),
+          });
+          assert.equal(response.statusCode, status, `${url} ${JSON.stringify(headers)}: ${response.body}`);
+          assert.equal(response.json().code, code);
+        }
+        const rows = await t.upkeep.database.db
+          .selectFrom("distributions")
+          .select("id")
+          .where("release_id", "=", row.id)
+          .execute();
+        assert.equal(rows.length, 0);
+        assert.deepEqual(readdirSync(join(t.environment.dataDir, "blobs", ".tmp")), []);
+      });
+    });
+
+    describe("update plan", () => {
+      it("plans the chain with sizes, distributions and the platform needed", async () => {
+        await createRelease(t, {
+          version: "3.0.12.5",
+          updateFrom: ["3.0.10.33", "3.0.11.1"],
+          minPlatformVersion: "8.3.5.1000",
+        });
+        const { token } = await t.signUp("user");
+        const response = await t.request({
+          method: "POST",
+          url: "/api/v1/updates/plan",
+          token,
+          body: { configuration: "HRM", version: "3.0.9.28", platformVersion: "8.3.4.500" },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const plan = response.json();
+        assert.equal(plan.status, "update-available");
+        assert.equal(plan.from, "3.0.9.28");
+        assert.equal(plan.to, "3.0.12.5");
+        assert.deepEqual(
+          plan.steps.map((s: { version: string }) => s.version),
+          ["3.0.10.33", "3.0.12.5"],
+        );
+        assert.equal(plan.steps[0].distribution.fileName, "1cv8-fixed.zip");
+        assert.equal(plan.steps[1].distribution, null);
+        assert.equal(plan.steps[1].minPlatformVersion, "8.3.5.1000");
+        assert.equal(plan.totalSize, 14);
+        assert.deepEqual(plan.platformUpgrade, { requiredVersion: "8.3.5.1000" });
+        const release = await t.request({
+          method: "GET",
+          url: `/api/v1/releases/${plan.steps[0].releaseId}`,
+          token,
+        });
+        assert.equal(release.json().version, "3.0.10.33");
+      });
+
+      it("answers up-to-date, no-path and an explicit target", async () => {
+        const { token } = await t.signUp("user");
+        const plan = (body: object) =>
+          t.request({ method: "POST", url: "/api/v1/updates/plan", token, body });
+        const upToDate = (await plan({ configuration: "HRM", version: "3.0.12.5" })).json();
+        assert.equal(upToDate.status, "up-to-date");
+        assert.deepEqual(upToDate.steps, []);
+        assert.equal(upToDate.platformUpgrade, null);
+        const noPath = (await plan({ configuration: "HRM", version: "2.5.1.1" })).json();
+        assert.equal(noPath.status, "no-path");
+        assert.deepEqual(noPath.steps, []);
+        const targeted = (
+          await plan({ configuration: "HRM", version: "3.0.9.28", target: "3.0.10.32" })
+        ).json();
+        assert.deepEqual(
+          targeted.steps.map((s: { version: string }) => s.version),
+          ["3.0.10.32"],
+        );
+        const notPublished = await plan({ configuration: "HRM", version: "3.0.9.28", target: "3.0.11.1" });
+        assert.equal(notPublished.statusCode, 404);
+        const interim = (await plan({ configuration: "HRM", version: "3.0.11.1" })).json();
+        assert.deepEqual(
+          interim.steps.map((s: { version: string }) => s.version),
+          ["3.0.12.5"],
+          "a withdrawn release still counts as an installed version",
+        );
+      });
+
+      it("refuses malformed plan requests", async () => {
+        const { token } = await t.signUp("user");
+        const cases: Array<[object, number, string]> = [
+          [{ configuration: "HRM", version: "3.0" }, 400, "invalid_version"],
+          [{ configuration: "HRM", version: "3.0.9.28", platformVersion: "8.3" }, 400, "invalid_version"],
+          [{ configuration: "NOPE", version: "3.0.9.28" }, 404, "configuration_not_found"],
+          [{ configuration: "HRM" }, 400, "validation_failed"],
+          [{ configuration: "HRM", version: 3 }, 400, "validation_failed"],
+        ];
+        for (const [body, status, code] of cases) {
+          const response = await t.request({ method: "POST", url: "/api/v1/updates/plan", token, body });
+          assert.equal(response.statusCode, status, JSON.stringify(body));
+          assert.equal(response.json().code, code);
+        }
+        const notJson = await t.request({
+          method: "POST",
+          url: "/api/v1/updates/plan",
+          token,
+          headers: { "content-type": "application/json" },
+          payload: "{not json",
+        });
+        assert.equal(notJson.statusCode, 400);
+        assert.match(notJson.headers["content-type"] as string, /problem\+json/);
+      });
+
+      it("sees a newly published release in the next plan", async () => {
+        const { token } = await t.signUp("user");
+        await createRelease(t, { version: "3.0.13.1", updateFrom: ["3.0.12.5"] });
+        const plan = (
+          await t.request({
+            method: "POST",
+            url: "/api/v1/updates/plan",
+            token,
+            body: { configuration: "HRM", version: "3.0.12.5" },
+          })
+        ).json();
+        assert.equal(plan.to, "3.0.13.1");
+      });
+    });
+
+    describe("service", () => {
+      it("answers health, OpenAPI, docs and unknown routes", async () => {
+        assert.deepEqual((await t.request({ method: "GET", url: "/healthz" })).json(), { status: "ok" });
+        const openapi = (await t.request({ method: "GET", url: "/api/openapi.json" })).json();
+        for (const path of [
+          "/api/v1/auth/token",
+          "/api/v1/updates/plan",
+          "/api/v1/admin/releases/{id}/distributions/{kind}",
+        ]) {
+          assert.ok(openapi.paths[path], `OpenAPI documents ${path}`);
+        }
+        const docs = await t.request({ method: "GET", url: "/api/docs/" });
+        assert.equal(docs.statusCode, 200);
+        assert.match(docs.body, /swagger/i);
+        const unknown = await t.request({ method: "GET", url: "/api/v1/nowhere" });
+        assert.equal(unknown.statusCode, 404);
+        assert.equal(unknown.json().code, "not_found");
+      });
+
+      it("writes an audit event for every staff change", async () => {
+        const actions = await t.upkeep.database.db
+          .selectFrom("audit_log")
+          .select(["action", "actor_id"])
+          .execute();
+        const names = new Set(actions.map((a) => a.action));
+        for (const action of [
+          "configuration.create",
+          "product.create",
+          "release.create",
+          "release.publish",
+          "release.withdraw",
+          "distribution.put",
+        ]) {
+          assert.ok(names.has(action), action);
+        }
+        const staffActions = actions.filter((a) => a.action !== "user.create");
+        assert.ok(staffActions.every((a) => a.actor_id === t.admin.id));
+      });
+    });
+  });
+}

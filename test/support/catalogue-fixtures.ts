@@ -1,0 +1,67 @@
+import type { TestApp } from "./harness.ts";
+
+/** Small helpers that drive the admin API the way vendor staff would. */
+export async function createConfiguration(t: TestApp, code = "HRM", kind = "configuration") {
+  const response = await t.request({
+    method: "POST",
+    url: "/api/v1/admin/configurations",
+    token: t.adminToken,
+    body: { code, name: `Configuration ${code}`, kind, vendor: "1c" },
+  });
+  if (response.statusCode !== 201) throw new Error(`configuration: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export async function createRelease(
+  t: TestApp,
+  input: {
+    configuration?: string;
+    version: string;
+    updateFrom?: string[];
+    minPlatformVersion?: string;
+    publish?: boolean;
+    releasedOn?: string;
+  },
+) {
+  const response = await t.request({
+    method: "POST",
+    url: "/api/v1/admin/releases",
+    token: t.adminToken,
+    body: {
+      configuration: input.configuration ?? "HRM",
+      version: input.version,
+      releasedOn: input.releasedOn ?? "2026-11-01",
+      updateFrom: input.updateFrom ?? [],
+      ...(input.minPlatformVersion ? { minPlatformVersion: input.minPlatformVersion } : {}),
+    },
+  });
+  if (response.statusCode !== 201) throw new Error(`release: ${response.statusCode} ${response.body}`);
+  const release = response.json() as { id: string; version: string };
+  if (input.publish !== false) {
+    const published = await t.request({
+      method: "POST",
+      url: `/api/v1/admin/releases/${release.id}/publish`,
+      token: t.adminToken,
+    });
+    if (published.statusCode !== 200) throw new Error(`publish: ${published.statusCode} ${published.body}`);
+  }
+  return release;
+}
+
+export async function uploadDistribution(
+  t: TestApp,
+  releaseId: string,
+  bytes: Buffer,
+  kind = "update",
+  fileName = "1cv8.zip",
+) {
+  const response = await t.request({
+    method: "PUT",
+    url: `/api/v1/admin/releases/${releaseId}/distributions/${kind}`,
+    token: t.adminToken,
+    headers: { "content-type": "application/octet-stream", "x-filename": fileName },
+    payload: bytes,
+  });
+  if (response.statusCode !== 201) throw new Error(`upload: ${response.statusCode} ${response.body}`);
+  return response.json() as { id: string; kind: string; fileName: string; size: number; sha256: string };
+}
