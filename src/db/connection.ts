@@ -11,6 +11,8 @@ import {
 } from "kysely";
 import pg from "pg";
 import * as catalogue from "./migrations/001-catalogue.ts";
+import * as registration from "./migrations/002-registration.ts";
+import * as tuf from "./migrations/003-tuf.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -24,6 +26,8 @@ export interface DatabaseHandle {
 /** Every migration, in order; each runs on both dialects. */
 const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   "001-catalogue": catalogue,
+  "003-tuf": tuf,
+  "002-registration": registration,
 };
 
 const BIGINT_OID = 20;

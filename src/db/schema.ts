@@ -15,6 +15,8 @@ export interface UsersTable {
   active_from: string;
   disabled: number;
   created_at: string;
+  partner_id: string | null;
+  organization_id: string | null;
 }
 
 export interface ApiTokensTable {
@@ -90,7 +92,90 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface PartnersTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  /** JSON object: the registration form. */
+  details: string;
+  partner_id: string | null;
+  created_at: string;
+}
+
+export interface RegistrationNumbersTable {
+  number: string;
+  product_code: string;
+  /** HMAC-SHA256 of the PIN under the server's PIN key; null for deliveries without a PIN envelope. */
+  pin_hash: string | null;
+  vendor_registered_at: string | null;
+  card: string | null;
+  purchase_date: string | null;
+  issued_at: string;
+  issued_by: string | null;
+}
+
+export interface PinAttemptsTable {
+  registration_number: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
+export interface AuthorizationsTable {
+  registration_number: string;
+  user_id: string;
+  method: string;
+  partner_id: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  main_number: string;
+  from_month: string;
+  months: number;
+  partner_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionNumbersTable {
+  subscription_id: string;
+  registration_number: string;
+}
+
+export interface DownloadLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: string | null;
+  distribution_id: string;
+  range: string | null;
+  status: number;
+  bytes: number;
+}
+
+/** Signed TUF metadata; `body` is the exact JSON served for `<role>.json`. */
+export interface TufMetadataTable {
+  role: string;
+  version: number;
+  body: string;
+  expires: string;
+}
+
 export interface Database {
+  partners: PartnersTable;
+  organizations: OrganizationsTable;
+  registration_numbers: RegistrationNumbersTable;
+  pin_attempts: PinAttemptsTable;
+  authorizations: AuthorizationsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_numbers: SubscriptionNumbersTable;
+  download_log: DownloadLogTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   configurations: ConfigurationsTable;
@@ -99,4 +184,5 @@ export interface Database {
   releases: ReleasesTable;
   distributions: DistributionsTable;
   audit_log: AuditLogTable;
+  tuf_metadata: TufMetadataTable;
 }

@@ -8,6 +8,7 @@ import type { Services } from "../services/index.ts";
 import { adminCatalogRoutes } from "./api/admin-catalog-routes.ts";
 import { authRoutes } from "./api/auth-routes.ts";
 import { catalogRoutes } from "./api/catalog-routes.ts";
+import { downloadRoutes } from "./api/download-routes.ts";
 import { registerAuthentication } from "./auth.ts";
 import { registerProblemHandlers } from "./problem.ts";
 
@@ -61,5 +62,6 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
   await app.register(authRoutes(context));
   await app.register(catalogRoutes(context));
   await app.register(adminCatalogRoutes(context));
+  await app.register(downloadRoutes(context));
   return app;
 }

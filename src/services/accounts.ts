@@ -15,6 +15,8 @@ export interface User {
   readonly email: string | null;
   readonly displayName: string | null;
   readonly activeFrom: string;
+  readonly partnerId: string | null;
+  readonly organizationId: string | null;
 }
 
 export interface NewUser {
@@ -24,6 +26,8 @@ export interface NewUser {
   readonly email?: string | null;
   readonly displayName?: string | null;
   readonly activeFrom?: Date;
+  readonly partnerId?: string | null;
+  readonly organizationId?: string | null;
 }
 
 export interface IssuedToken {
@@ -71,6 +75,8 @@ function toUser(row: UsersTable): User {
     email: row.email,
     displayName: row.display_name,
     activeFrom: row.active_from,
+    partnerId: row.partner_id,
+    organizationId: row.organization_id,
   };
 }
 
@@ -101,6 +107,8 @@ export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock
       active_from: (input.activeFrom ?? now).toISOString(),
       disabled: 0,
       created_at: now.toISOString(),
+      partner_id: input.partnerId ?? null,
+      organization_id: input.organizationId ?? null,
     };
     await trx.insertInto("users").values(row).execute();
     if (audit)

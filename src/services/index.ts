@@ -4,6 +4,8 @@ import type { Clock } from "../domain/clock.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { createAccountsService } from "./accounts.ts";
 import { createCatalogService } from "./catalog.ts";
+import { createDownloadsService } from "./downloads.ts";
+import { createEntitlementsService } from "./entitlements.ts";
 import { createUpdatesService } from "./updates.ts";
 
 export interface ServiceDeps {
@@ -19,7 +21,9 @@ export function createServices(deps: ServiceDeps) {
   const accounts = createAccountsService(deps);
   const catalog = createCatalogService(deps);
   const updates = createUpdatesService({ catalog });
-  return { accounts, catalog, updates };
+  const entitlements = createEntitlementsService(deps);
+  const downloads = createDownloadsService(deps);
+  return { accounts, catalog, updates, entitlements, downloads };
 }
 
 export type Services = ReturnType<typeof createServices>;

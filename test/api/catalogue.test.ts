@@ -130,7 +130,7 @@ for (const dialect of await availableDialects()) {
         assert.equal(badCode.statusCode, 400);
         assert.equal(badCode.json().code, "invalid_code");
 
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const list = await t.request({ method: "GET", url: "/api/v1/configurations", token });
         assert.equal(list.statusCode, 200);
         const codes = list.json().map((c: { code: string }) => c.code);
@@ -288,7 +288,7 @@ for (const dialect of await availableDialects()) {
         });
         assert.equal(withdrawal.json().status, "withdrawn");
 
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const list = await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token });
         assert.equal(list.statusCode, 200);
         const releases = list.json();
@@ -322,7 +322,7 @@ for (const dialect of await availableDialects()) {
       });
 
       it("shows a release with its documents", async () => {
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const row = await t.upkeep.database.db
           .selectFrom("releases")
           .select("id")
@@ -366,7 +366,7 @@ for (const dialect of await availableDialects()) {
         assert.equal(distribution.fileName, "1cv8.zip");
         assert.equal(distribution.size, bytes.length);
         assert.equal(distribution.sha256, sha256(bytes));
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const releases = (
           await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token })
         ).json();
@@ -507,7 +507,7 @@ for (const dialect of await availableDialects()) {
           updateFrom: ["3.0.10.33", "3.0.11.1"],
           minPlatformVersion: "8.3.5.1000",
         });
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const response = await t.request({
           method: "POST",
           url: "/api/v1/updates/plan",
@@ -537,7 +537,7 @@ for (const dialect of await availableDialects()) {
       });
 
       it("answers up-to-date, no-path and an explicit target", async () => {
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const plan = (body: object) =>
           t.request({ method: "POST", url: "/api/v1/updates/plan", token, body });
         const upToDate = (await plan({ configuration: "HRM", version: "3.0.12.5" })).json();
@@ -565,7 +565,7 @@ for (const dialect of await availableDialects()) {
       });
 
       it("refuses malformed plan requests", async () => {
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         const cases: Array<[object, number, string]> = [
           [{ configuration: "HRM", version: "3.0" }, 400, "invalid_version"],
           [{ configuration: "HRM", version: "3.0.9.28", platformVersion: "8.3" }, 400, "invalid_version"],
@@ -590,7 +590,7 @@ for (const dialect of await availableDialects()) {
       });
 
       it("sees a newly published release in the next plan", async () => {
-        const { token } = await t.signUp("user");
+        const { token } = await t.signUp("support");
         await createRelease(t, { version: "3.0.13.1", updateFrom: ["3.0.12.5"] });
         const plan = (
           await t.request({

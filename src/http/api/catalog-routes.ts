@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
+import { notFound } from "../../domain/errors.ts";
+import { isStaff } from "../../domain/roles.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import {
@@ -9,6 +12,14 @@ import {
   ReleaseSchema,
   ReleaseWithDocumentsSchema,
 } from "./schemas.ts";
+
+/** Whether the planned chain may be downloaded now, and if not, why (the same problem the download gives). */
+function downloadVerdict(decision: DownloadAccess) {
+  if (decision.allowed) return { allowed: true, code: null, detail: null, month: null };
+  const problem = entitlementProblem(decision);
+  const month = "month" in decision ? decision.month : null;
+  return { allowed: false, code: problem.code, detail: problem.message, month };
+}
 
 export const catalogRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
@@ -23,8 +34,10 @@ export const catalogRoutes =
         },
       },
       async (request) => {
-        requireUser(request);
-        return services.catalog.listConfigurations();
+        const user = requireUser(request);
+        const visible = await services.entitlements.visibleConfigurations(user);
+        const all = await services.catalog.listConfigurations();
+        return visible === "all" ? all : all.filter((c) => visible.has(c.code));
       },
     );
 
@@ -39,7 +52,9 @@ export const catalogRoutes =
         },
       },
       async (request) => {
-        requireUser(request);
+        const user = requireUser(request);
+        await services.catalog.requireConfiguration(request.params.code);
+        await services.entitlements.assertCanSee(user, request.params.code);
         return services.updates.publishedReleases(request.params.code);
       },
     );
@@ -55,8 +70,15 @@ export const catalogRoutes =
         },
       },
       async (request) => {
-        requireUser(request);
-        return services.catalog.getRelease(request.params.id);
+        const user = requireUser(request);
+        const release = await services.catalog.getRelease(request.params.id);
+        if (release.status !== "published" && !isStaff(user.role)) {
+          throw notFound("release_not_found", `There is no release ${request.params.id}.`, {
+            release: request.params.id,
+          });
+        }
+        await services.entitlements.assertCanSee(user, release.configuration);
+        return release;
       },
     );
 
@@ -76,8 +98,12 @@ export const catalogRoutes =
         },
       },
       async (request) => {
-        requireUser(request);
-        return services.updates.plan(request.body);
+        const user = requireUser(request);
+        await services.catalog.requireConfiguration(request.body.configuration);
+        await services.entitlements.assertCanSee(user, request.body.configuration);
+        const plan = await services.updates.plan(request.body);
+        const decision = await services.entitlements.downloadDecision(user, request.body.configuration);
+        return { ...plan, download: downloadVerdict(decision) };
       },
     );
   };

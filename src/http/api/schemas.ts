@@ -86,6 +86,15 @@ export const PlanSchema = Type.Object({
   ),
   platformUpgrade: Nullable(Type.Object({ requiredVersion: Type.String() })),
   totalSize: Type.Integer(),
+  download: Type.Object(
+    {
+      allowed: Type.Boolean(),
+      code: Nullable(Type.String()),
+      detail: Nullable(Type.String()),
+      month: Nullable(Type.String()),
+    },
+    { description: "Whether the caller may download the chain now; code is the entitlement reason" },
+  ),
 });
 
 /** Error responses every route may give, for the OpenAPI document. */

@@ -1,0 +1,152 @@
+/**
+ * Who may open a configuration's pages and who may download its updates. Every route asks
+ * these functions; nothing else re-implements the rules.
+ */
+import type { Edition } from "./catalogue.ts";
+import { type AppError, forbidden } from "./errors.ts";
+import { monthOf } from "./months.ts";
+import { isStaff, type Role } from "./roles.ts";
+import { type Subscription, supportStatus } from "./subscriptions.ts";
+
+/** A registration number authorised on the viewer's account, with what its product includes. */
+export interface AuthorizedNumber {
+  registrationNumber: string;
+  product: string;
+  edition: Edition;
+  configurations: readonly string[];
+  purchaseDate: string | null;
+  freeSupportMonths: number;
+}
+
+export interface Viewer {
+  role: Role;
+  activeFrom: string /* ISO timestamp */;
+}
+
+export interface Allowed {
+  allowed: true;
+  /** The registration numbers that grant access; empty for staff who hold none. */
+  via: string[];
+}
+
+export interface NotRegistered {
+  allowed: false;
+  reason: "not_registered";
+  configuration: string;
+}
+
+export interface NotActiveYet {
+  allowed: false;
+  reason: "not_active_yet";
+  configuration: string;
+  activeFrom: string;
+}
+
+export interface SupportSubscriptionRequired {
+  allowed: false;
+  reason: "support_subscription_required";
+  configuration: string;
+  month: string;
+  registrationNumbers: string[];
+}
+
+export type ConfigurationAccess = Allowed | NotRegistered | NotActiveYet;
+export type DownloadAccess = ConfigurationAccess | SupportSubscriptionRequired;
+export type Denial = NotRegistered | NotActiveYet | SupportSubscriptionRequired;
+
+export interface ConfigurationAccessInput {
+  viewer: Viewer;
+  numbers: readonly AuthorizedNumber[];
+  configuration: string;
+  now: Date;
+}
+
+export interface DownloadAccessInput extends ConfigurationAccessInput {
+  subscriptions: readonly Subscription[];
+}
+
+function numbersIncluding(numbers: readonly AuthorizedNumber[], configuration: string): AuthorizedNumber[] {
+  return numbers.filter((n) => n.configurations.includes(configuration));
+}
+
+export function configurationAccess(input: ConfigurationAccessInput): ConfigurationAccess {
+  const { viewer, configuration, now } = input;
+  const including = numbersIncluding(input.numbers, configuration);
+  const via = including.map((n) => n.registrationNumber);
+  if (isStaff(viewer.role)) return { allowed: true, via };
+  const activeFrom = Date.parse(viewer.activeFrom);
+  if (Number.isNaN(activeFrom)) throw new Error(`viewer.activeFrom is not a timestamp: ${viewer.activeFrom}`);
+  if (now.getTime() < activeFrom) {
+    return { allowed: false, reason: "not_active_yet", configuration, activeFrom: viewer.activeFrom };
+  }
+  if (including.length === 0) return { allowed: false, reason: "not_registered", configuration };
+  return { allowed: true, via };
+}
+
+export function downloadAccess(input: DownloadAccessInput): DownloadAccess {
+  const access = configurationAccess(input);
+  if (!access.allowed || isStaff(input.viewer.role)) return access;
+  const including = numbersIncluding(input.numbers, input.configuration);
+  const entitled = including.filter((n) => isCoveredNow(n, input.subscriptions, input.now));
+  if (entitled.length > 0) return { allowed: true, via: entitled.map((n) => n.registrationNumber) };
+  return {
+    allowed: false,
+    reason: "support_subscription_required",
+    configuration: input.configuration,
+    month: monthOf(input.now),
+    registrationNumbers: including.map((n) => n.registrationNumber),
+  };
+}
+
+function isCoveredNow(number: AuthorizedNumber, subscriptions: readonly Subscription[], now: Date): boolean {
+  return supportStatus({
+    number: number.registrationNumber,
+    edition: number.edition,
+    purchaseDate: number.purchaseDate,
+    freeSupportMonths: number.freeSupportMonths,
+    subscriptions,
+    now,
+  }).coveredThisMonth;
+}
+
+export function entitlementProblem(denial: Denial): AppError {
+  switch (denial.reason) {
+    case "not_registered":
+      return forbidden(
+        "not_registered",
+        `${denial.configuration} is not in your registered products. Buy a product that includes it and register it to open its pages.`,
+        {
+          configuration: denial.configuration,
+          offer: `Buy a product that includes ${denial.configuration} from a partner and register it with its registration number and PIN.`,
+        },
+      );
+    case "not_active_yet":
+      return forbidden(
+        "not_active_yet",
+        `Your account becomes active at ${denial.activeFrom}; try again then.`,
+        {
+          activeFrom: denial.activeFrom,
+        },
+      );
+    case "support_subscription_required":
+      return forbidden(
+        "support_subscription_required",
+        `Updates of PROF editions need a support subscription for ${denial.month}; subscribe for the current month.`,
+        { month: denial.month, registrationNumbers: denial.registrationNumbers },
+      );
+  }
+}
+
+export interface PinRegistrationInput {
+  edition: Edition;
+  number: string;
+  subscriptions: readonly Subscription[];
+  purchaseDate: string | null;
+  freeSupportMonths: number;
+  now: Date;
+}
+
+/** A PROF/CORP number registers with its PIN only while supported (paid this month, or free period running). */
+export function canRegisterProfWithPin(input: PinRegistrationInput): boolean {
+  return supportStatus(input).coveredThisMonth;
+}

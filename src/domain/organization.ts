@@ -1,0 +1,107 @@
+/** The organisation's details on the registration form: every field is mandatory. */
+import { parseIsoDate } from "./dates.ts";
+import { badRequest } from "./errors.ts";
+
+export const ORGANIZATION_FIELDS = [
+  "name",
+  "activity",
+  "postalCode",
+  "address",
+  "head",
+  "responsiblePerson",
+  "phone",
+  "email",
+  "purchasedFrom",
+  "purchaseDate",
+  "workstations",
+] as const;
+export type OrganizationField = (typeof ORGANIZATION_FIELDS)[number];
+
+export interface Organization {
+  name: string;
+  activity: string;
+  postalCode: string;
+  address: string;
+  head: string;
+  responsiblePerson: string;
+  phone: string;
+  email: string;
+  purchasedFrom: string;
+  /** YYYY-MM-DD */
+  purchaseDate: string;
+  workstations: number;
+}
+
+export interface FieldProblem {
+  field: OrganizationField;
+  message: string;
+}
+
+export const MAX_TEXT_LENGTH = 300;
+export const MAX_WORKSTATIONS = 100_000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^[0-9 +\-()]{5,30}$/;
+
+type Check = (value: string, today: string) => string | null;
+
+/** Each field's check on the trimmed text: null when valid, else why not. */
+const CHECKS: Partial<Record<OrganizationField, Check>> = {
+  phone: (v) =>
+    PHONE.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 5
+      ? null
+      : "must be 5-30 characters of digits, spaces, +, -, ( and ), with at least 5 digits",
+  email: (v) =>
+    v.length <= 254 && EMAIL.test(v) ? null : "must be an e-mail address such as name@example.com",
+  purchaseDate: (v, today) => {
+    if (!isIsoDate(v)) return "must be a calendar date as YYYY-MM-DD";
+    return v <= today ? null : `cannot be later than today (${today})`;
+  },
+  workstations: (v) => {
+    const n = /^[0-9]{1,6}$/.test(v) ? Number(v) : Number.NaN;
+    return n >= 1 && n <= MAX_WORKSTATIONS ? null : `must be a whole number from 1 to ${MAX_WORKSTATIONS}`;
+  },
+};
+
+function isIsoDate(text: string): boolean {
+  try {
+    parseIsoDate(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Trimmed text of a string, or the decimal spelling of an integer (workstations may come as a number). */
+function textOf(value: unknown): string | null {
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  return null;
+}
+
+/**
+ * Returns the normalised form or throws validation_failed listing every missing or invalid
+ * field. `today` (YYYY-MM-DD) is the caller's date, against which the purchase date is checked.
+ */
+export function validateOrganization(input: unknown, today: string): Organization {
+  parseIsoDate(today, "today");
+  const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  const problems: FieldProblem[] = [];
+  const values: Record<string, string> = {};
+  for (const field of ORGANIZATION_FIELDS) {
+    const text = textOf(raw[field]);
+    let message: string | null;
+    if (text === null || text === "") message = "is required";
+    else if (text.length > MAX_TEXT_LENGTH) message = `must be at most ${MAX_TEXT_LENGTH} characters`;
+    else message = CHECKS[field]?.(text, today) ?? null;
+    if (message) problems.push({ field, message });
+    else values[field] = text!;
+  }
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.field} ${p.message}`).join("; ");
+    throw badRequest("validation_failed", `The organisation's details are incomplete or invalid: ${list}.`, {
+      fields: problems,
+    });
+  }
+  const { workstations, ...text } = values;
+  return { ...(text as Omit<Organization, "workstations">), workstations: Number(workstations) };
+}

@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { notFound } from "../../domain/errors.ts";
+import { isStaff } from "../../domain/roles.ts";
+import type { ApiContext } from "../app.ts";
+import { requireUser } from "../auth.ts";
+import { sendProblem } from "../problem.ts";
+import { decideRange, ifRangeAllows } from "../ranges.ts";
+
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export const downloadRoutes =
+  ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      "/api/v1/distributions/:id/file",
+      {
+        schema: {
+          tags: ["updates"],
+          summary: "Download a distribution (Range and If-Range supported)",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        },
+      },
+      async (request, reply) => {
+        const user = requireUser(request);
+        const distribution = await services.catalog.getDistribution(request.params.id);
+        if (distribution.releaseStatus !== "published" && !isStaff(user.role)) {
+          throw notFound("distribution_not_found", `There is no distribution ${request.params.id}.`);
+        }
+        await services.entitlements.assertCanDownload(user, distribution.configuration);
+
+        const direct = await services.downloads.directUrl(distribution);
+        if (direct) {
+          await services.downloads.log({ user, distribution, range: null, status: 302, bytes: 0 });
+          return reply.redirect(direct, 302);
+        }
+
+        const etag = `"${distribution.sha256}"`;
+        const size = distribution.size;
+        reply
+          .header("Accept-Ranges", "bytes")
+          .header("ETag", etag)
+          .header("X-Checksum-Sha256", distribution.sha256)
+          .header("Content-Disposition", contentDisposition(distribution.fileName))
+          .header("Cache-Control", "private, no-transform")
+          .type("application/octet-stream");
+
+        const rangeHeader = ifRangeAllows(request.headers["if-range"] as string | undefined, etag)
+          ? request.headers.range
+          : undefined;
+        const decision = decideRange(rangeHeader, size);
+        if (decision.kind === "unsatisfiable") {
+          reply.header("Content-Range", `bytes */${size}`);
+          await services.downloads.log({
+            user,
+            distribution,
+            range: rangeHeader ?? null,
+            status: 416,
+            bytes: 0,
+          });
+          return sendProblem(
+            reply,
+            416,
+            "range_not_satisfiable",
+            `The file has ${size} bytes; the range ${rangeHeader} lies outside it.`,
+          );
+        }
+        if (decision.kind === "partial") {
+          const { start, end } = decision.range;
+          reply
+            .status(206)
+            .header("Content-Range", `bytes ${start}-${end}/${size}`)
+            .header("Content-Length", end - start + 1);
+          await services.downloads.log({
+            user,
+            distribution,
+            range: `${start}-${end}`,
+            status: 206,
+            bytes: end - start + 1,
+          });
+          return reply.send(
+            request.method === "HEAD" ? null : services.downloads.open(distribution, decision.range),
+          );
+        }
+        reply.header("Content-Length", size);
+        await services.downloads.log({ user, distribution, range: null, status: 200, bytes: size });
+        return reply.send(request.method === "HEAD" ? null : services.downloads.open(distribution));
+      },
+    );
+  };

@@ -1,0 +1,43 @@
+import type { Readable } from "node:stream";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.ts";
+import type { Clock } from "../domain/clock.ts";
+import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
+import type { User } from "./accounts.ts";
+import type { StoredDistribution } from "./catalog.ts";
+
+export type DownloadsService = ReturnType<typeof createDownloadsService>;
+
+/** Serving distribution bytes: from the blob store, or by redirect where the store offers direct URLs (S3). */
+export function createDownloadsService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
+  const { db, blobs, clock } = deps;
+  return {
+    directUrl(distribution: StoredDistribution): Promise<string | null> {
+      return blobs.directUrl(distribution.storageKey, distribution.fileName);
+    },
+
+    open(distribution: StoredDistribution, range?: ByteRange): Readable {
+      return blobs.read(distribution.storageKey, range);
+    },
+
+    async log(entry: {
+      user: User | null;
+      distribution: StoredDistribution;
+      range: string | null;
+      status: number;
+      bytes: number;
+    }) {
+      await db
+        .insertInto("download_log")
+        .values({
+          at: clock.now().toISOString(),
+          user_id: entry.user?.id ?? null,
+          distribution_id: entry.distribution.id,
+          range: entry.range,
+          status: entry.status,
+          bytes: entry.bytes,
+        })
+        .execute();
+    },
+  };
+}
