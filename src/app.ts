@@ -5,8 +5,11 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from "./db/connect
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { buildHttpApp, type HttpOptions } from "./http/app.ts";
 import { createServices, type Services } from "./services/index.ts";
+import { createMailer } from "./services/mailer.ts";
+import { loadOrCreatePinKey } from "./services/pin-key.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
 import { LocalBlobStore } from "./storage/local-blob-store.ts";
+import { loadOrCreateTufKeys } from "./tuf/keys.ts";
 
 export interface Upkeep {
   readonly config: Config;
@@ -29,7 +32,7 @@ function openBlobStore(config: Config): BlobStore {
 
 /** The composition root: opens the database (migrating it) and the blob store, and wires the services. */
 export async function openUpkeep(config: Config, options: { clock?: Clock } = {}): Promise<Upkeep> {
-  const database = openDatabase(config);
+  const database = await openDatabase(config);
   try {
     await migrateToLatest(database);
   } catch (error) {
@@ -37,13 +40,28 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
     throw error;
   }
   const blobs = openBlobStore(config);
-  const services = createServices({
-    db: database.db,
-    blobs,
-    clock: options.clock ?? systemClock,
-    tokenTtlDays: config.tokenTtlDays,
-    activationDelayMinutes: config.activationDelayMinutes,
-  });
+  let services: Services;
+  try {
+    services = createServices({
+      db: database.db,
+      blobs,
+      clock: options.clock ?? systemClock,
+      tokenTtlDays: config.tokenTtlDays,
+      activationDelayMinutes: config.activationDelayMinutes,
+      tufKeys: loadOrCreateTufKeys(join(config.dataDir, "tuf", "keys")),
+      pinKey: loadOrCreatePinKey(join(config.dataDir, "secrets", "pin-key"), config.pinKeyHex),
+      mailer: createMailer({
+        smtpUrl: config.smtpUrl,
+        outboxDir: join(config.dataDir, "outbox"),
+        from: config.mailFrom,
+      }),
+    });
+    // Signs root 1 on the first start, and catches up with changes a failed re-sign missed.
+    await services.tuf.refresh();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return { config, database, blobs, services, close: () => database.close() };
 }
 

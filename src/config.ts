@@ -13,6 +13,11 @@ export interface Config {
   readonly tokenTtlDays: number;
   readonly logLevel: string;
   readonly publicUrl: string | null;
+  /** UPKEEP_PIN_KEY: the PIN HMAC key as hex; unset, it is kept at <dataDir>/secrets/pin-key. */
+  readonly pinKeyHex: string | null;
+  /** UPKEEP_SMTP_URL: smtp(s)://... for partners' letters; unset, they are written to <dataDir>/outbox/. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,5 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: integer(env, "UPKEEP_TOKEN_TTL_DAYS", 90),
     logLevel: env.LOG_LEVEL || "info",
     publicUrl: env.UPKEEP_PUBLIC_URL || null,
+    pinKeyHex: env.UPKEEP_PIN_KEY || null,
+    smtpUrl: env.UPKEEP_SMTP_URL || null,
+    mailFrom: env.UPKEEP_MAIL_FROM || "upkeep@localhost",
   };
 }

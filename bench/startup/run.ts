@@ -40,7 +40,11 @@ async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
 async function timeStart(args: string[], env: Record<string, string>): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: "ignore" });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: "ignore",
+  });
   try {
     await waitHealthy(port, child);
     return performance.now() - started;
@@ -65,7 +69,9 @@ try {
   }
   const ours = median(upkeep);
   const theirs = median(baseline);
-  console.log(`upkeep serve on an existing data folder: median ${ours.toFixed(0)} ms (runs: ${upkeep.map((v) => v.toFixed(0)).join(", ")})`);
+  console.log(
+    `upkeep serve on an existing data folder: median ${ours.toFixed(0)} ms (runs: ${upkeep.map((v) => v.toFixed(0)).join(", ")})`,
+  );
   console.log(`bare node:http server:                  median ${theirs.toFixed(0)} ms`);
   console.log(`ratio upkeep/bare: ${(ours / theirs).toFixed(1)}x`);
   console.log(`goal: start-up < ${GOAL_MS} ms -> ${ours < GOAL_MS ? "MET" : "NOT MET"}`);

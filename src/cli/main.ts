@@ -51,18 +51,85 @@ user
     "user",
   )
   .option("--email <email>", "e-mail address")
+  .option("--partner <name>", "for --role partner: the partner (reseller) it works for, created if missing")
   .action(
-    async (options: { login: string; password: string; role: (typeof ROLES)[number]; email?: string }) => {
+    async (options: {
+      login: string;
+      password: string;
+      role: (typeof ROLES)[number];
+      email?: string;
+      partner?: string;
+    }) => {
+      if (options.role === "partner" && !options.partner) {
+        throw new InvalidArgumentError("A partner account needs --partner NAME.");
+      }
+      if (options.partner && options.role !== "partner") {
+        throw new InvalidArgumentError("--partner goes with --role partner.");
+      }
       const upkeep = await openUpkeep(loadConfig());
       try {
+        const partner = options.partner
+          ? await upkeep.services.partners.ensurePartner(options.partner, null)
+          : null;
+        if (partner?.created) console.log(`Added partner ${partner.name}.`);
         const created = await upkeep.services.accounts.createUser({
           login: options.login,
           password: options.password,
           role: options.role,
           email: options.email ?? null,
+          partnerId: partner?.id ?? null,
         });
-        console.log(`Added ${created.role} ${created.login}.`);
+        console.log(
+          `Added ${created.role} ${created.login}${partner ? ` for partner ${partner.name}` : ""}.`,
+        );
       } finally {
+        await upkeep.close();
+      }
+    },
+  );
+
+const pins = program.command("pins").description("Registration numbers and PIN envelopes");
+pins
+  .command("issue")
+  .description("Issue registration numbers of a product and write the envelope CSV (PINs are shown only now)")
+  .requiredOption("--product <code>", "product code")
+  .requiredOption("--count <n>", "how many numbers", (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("A whole number, 1 or more.");
+    return n;
+  })
+  .option("--no-pin", "issue without PIN envelopes (registered by partners)")
+  .option("--vendor-registered", "electronic delivery: registered with the vendor already")
+  .requiredOption("--csv <file>", "where to write the envelope CSV (created with mode 0600)")
+  .action(
+    async (options: {
+      product: string;
+      count: number;
+      pin: boolean;
+      vendorRegistered?: boolean;
+      csv: string;
+    }) => {
+      const { closeSync, openSync, writeFileSync } = await import("node:fs");
+      const { envelopeCsv } = await import("../services/registration-numbers.ts");
+      // Opened before issuing, so PINs are never issued that could not be written down.
+      const fd = openSync(options.csv, "wx", 0o600);
+      const upkeep = await openUpkeep(loadConfig());
+      try {
+        const items = await upkeep.services.registrationNumbers.issue(
+          {
+            product: options.product,
+            count: options.count,
+            pin: options.pin,
+            vendorRegistered: Boolean(options.vendorRegistered),
+          },
+          null,
+        );
+        writeFileSync(fd, envelopeCsv(options.product, items));
+        console.log(
+          `Issued ${items.length} registration numbers of ${options.product}${options.pin ? " with PINs" : ""}; envelopes in ${options.csv}.`,
+        );
+      } finally {
+        closeSync(fd);
         await upkeep.close();
       }
     },

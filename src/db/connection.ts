@@ -9,7 +9,6 @@ import {
   PostgresDialect,
   SqliteDialect,
 } from "kysely";
-import pg from "pg";
 import * as catalogue from "./migrations/001-catalogue.ts";
 import * as registration from "./migrations/002-registration.ts";
 import * as tuf from "./migrations/003-tuf.ts";
@@ -32,8 +31,13 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
 
 const BIGINT_OID = 20;
 
-export function openDatabase(options: { databaseUrl: string | null; dataDir: string }): DatabaseHandle {
+export async function openDatabase(options: {
+  databaseUrl: string | null;
+  dataDir: string;
+}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
+    // Loaded only when used: the embedded default starts faster without it.
+    const { default: pg } = await import("pg");
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
@@ -53,8 +57,30 @@ export function openDatabase(options: { databaseUrl: string | null; dataDir: str
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("cache_size = -65536");
+  reusePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing
+ * dominated the cost of the small look-ups on the update-check path. Statements are keyed by
+ * their SQL text (parameters are bound per call). Streaming queries, which keep a statement busy,
+ * are not used by this code.
+ */
+function reusePreparedStatements(sqlite: SqliteDatabase.Database, limit = 2_000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (statements.size >= limit) statements.clear();
+      statements.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {

@@ -4,13 +4,17 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
+import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { adminCatalogRoutes } from "./api/admin-catalog-routes.ts";
 import { authRoutes } from "./api/auth-routes.ts";
 import { catalogRoutes } from "./api/catalog-routes.ts";
 import { downloadRoutes } from "./api/download-routes.ts";
+import { partnerRoutes } from "./api/partner-routes.ts";
+import { registrationRoutes } from "./api/registration-routes.ts";
 import { registerAuthentication } from "./auth.ts";
 import { registerProblemHandlers } from "./problem.ts";
+import { tufRoutes } from "./tuf-routes.ts";
 
 export interface RateLimit {
   readonly max: number;
@@ -45,7 +49,19 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
 
   registerProblemHandlers(app);
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    // A problem with a stable code, like every other error.
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        "too_many_requests",
+        "rate_limited",
+        `Too many requests from this address; retry in ${context.after}.`,
+        {
+          retryAfterSeconds: Math.ceil(context.ttl / 1000),
+        },
+      ),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: "Upkeep API", version: "1", description: "User support and update distribution" },
@@ -63,5 +79,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
   await app.register(catalogRoutes(context));
   await app.register(adminCatalogRoutes(context));
   await app.register(downloadRoutes(context));
+  await app.register(tufRoutes(context));
+  await app.register(registrationRoutes(context));
+  await app.register(partnerRoutes(context));
   return app;
 }

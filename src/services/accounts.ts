@@ -39,7 +39,7 @@ const LOGIN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
 const MIN_PASSWORD = 8;
 const TOKEN_PREFIX = "upk_";
 /** Token look-ups are cached briefly: the update check is the busiest path of the service. */
-const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MS = 30_000;
 
 export function validateLogin(login: unknown): string {
   if (typeof login !== "string" || !LOGIN.test(login)) {

@@ -19,7 +19,7 @@ export interface Holdings {
 }
 
 /** Entitlements are read on every catalogue request; a short cache keeps the busiest path cheap. */
-const HOLDINGS_CACHE_MS = 2_000;
+const HOLDINGS_CACHE_MS = 30_000;
 
 export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
 

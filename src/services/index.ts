@@ -2,10 +2,18 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
+import type { TufKeys } from "../tuf/keys.ts";
+import { createTufRepository } from "../tuf/repository.ts";
+import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
 import { createCatalogService } from "./catalog.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
+import type { Mailer } from "./mailer.ts";
+import { createPartnersService } from "./partners.ts";
+import { createRegistrationNumbersService } from "./registration-numbers.ts";
+import { createRegistrationsService } from "./registrations.ts";
+import { createSubscriptionsService } from "./subscriptions.ts";
 import { createUpdatesService } from "./updates.ts";
 
 export interface ServiceDeps {
@@ -14,6 +22,12 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly tokenTtlDays: number;
   readonly activationDelayMinutes: number;
+  /** Signing keys of the TUF repository (loadOrCreateTufKeys). */
+  readonly tufKeys: TufKeys;
+  /** Server key under which PINs are stored as HMAC-SHA256 (loadOrCreatePinKey). */
+  readonly pinKey: Buffer;
+  /** Sends partners' letters to clients: SMTP, or .eml files in the outbox (createMailer). */
+  readonly mailer: Mailer;
 }
 
 /** Every use case of the service, wired by hand; HTTP routes and the admin CLI both call these. */
@@ -23,7 +37,34 @@ export function createServices(deps: ServiceDeps) {
   const updates = createUpdatesService({ catalog });
   const entitlements = createEntitlementsService(deps);
   const downloads = createDownloadsService(deps);
-  return { accounts, catalog, updates, entitlements, downloads };
+  const registrationNumbers = createRegistrationNumbersService(deps);
+  const registrations = createRegistrationsService({ ...deps, numbers: registrationNumbers, entitlements });
+  const partners = createPartnersService({ ...deps, entitlements });
+  const subscriptions = createSubscriptionsService({ ...deps, entitlements });
+  const tuf = createTufRepository({
+    ...deps,
+    keys: deps.tufKeys,
+    listTargets: () => listPublishedTargets(deps.db),
+  });
+  // The change is committed already: a failed re-sign is reported, and the next change or start catches up.
+  catalog.onChange(() =>
+    tuf.refresh().then(
+      () => undefined,
+      (error) => process.emitWarning(`TUF metadata was not re-signed after a catalogue change: ${error}`),
+    ),
+  );
+  return {
+    accounts,
+    catalog,
+    updates,
+    entitlements,
+    downloads,
+    tuf,
+    registrationNumbers,
+    registrations,
+    partners,
+    subscriptions,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -36,8 +36,12 @@ interface CachedGraph {
   readonly revision: number;
   readonly graph: ReleaseGraph<Release>;
   readonly newestFirst: Release[];
+  /** Plans are the same for every caller with the same request; they live as long as the graph. */
+  readonly plans: Map<string, Plan>;
   checkedAt: number;
 }
+
+const MAX_CACHED_PLANS = 20_000;
 
 export type UpdatesService = ReturnType<typeof createUpdatesService>;
 
@@ -72,6 +76,7 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       revision,
       graph: new ReleaseGraph(newestFirst),
       newestFirst,
+      plans: new Map(),
       checkedAt: now,
     };
     cache.set(configuration, entry);
@@ -86,7 +91,10 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
 
     async plan(request: PlanRequest): Promise<Plan> {
       const from = normalizeVersion(request.version);
-      const { graph } = await published(request.configuration);
+      const { graph, plans } = await published(request.configuration);
+      const key = `${from}|${request.platformVersion ?? ""}|${request.target ?? ""}`;
+      const cached = plans.get(key);
+      if (cached) return cached;
       if (!graph.newest) {
         throw notFound("no_published_releases", `${request.configuration} has no published release yet.`, {
           configuration: request.configuration,
@@ -104,7 +112,7 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
         minPlatformVersion: release.minPlatformVersion,
         distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
       }));
-      return {
+      const result: Plan = {
         status: plan.status,
         configuration: request.configuration,
         from,
@@ -113,6 +121,9 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
         platformUpgrade: plan.platformUpgrade,
         totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
       };
+      if (plans.size >= MAX_CACHED_PLANS) plans.clear();
+      plans.set(key, result);
+      return result;
     },
   };
 }

@@ -7,6 +7,9 @@ import { pipeline } from "node:stream/promises";
 import { unprocessable } from "../domain/errors.ts";
 import type { BlobStore, ByteRange, StoredBlob } from "./blob-store.ts";
 
+/** Chunk size of blob reads: large enough for full loopback/LAN speed, small enough for many downloads at once. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /** Blobs as files under one folder; uploads land in .tmp and are renamed into place once verified. */
 export class LocalBlobStore implements BlobStore {
   private readonly root: string;
@@ -62,7 +65,12 @@ export class LocalBlobStore implements BlobStore {
   }
 
   read(key: string, range?: ByteRange): Readable {
-    return createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+    // 1 MiB reads instead of the default 64 KiB: 1/16 of the read syscalls and event-loop turns per
+    // byte, about 3x the loopback throughput (bench/download), at 1-2 MiB of buffer per download.
+    return createReadStream(this.pathOf(key), {
+      highWaterMark: READ_CHUNK_BYTES,
+      ...(range ? { start: range.start, end: range.end } : {}),
+    });
   }
 
   async size(key: string): Promise<number | null> {

@@ -20,7 +20,10 @@ function freePort(): Promise<number> {
 /** Starts `bin/upkeep serve` and resolves once /healthz answers, with everything it printed. */
 async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
   let output = "";
-  const child = spawn(process.execPath, ["bin/upkeep", "serve"], { cwd: root, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ["bin/upkeep", "serve"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   child.stdout!.on("data", (chunk) => {
     output += chunk;
   });
@@ -46,7 +49,11 @@ async function stop(child: ChildProcess) {
 }
 
 function upkeep(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ["bin/upkeep", ...args], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, ["bin/upkeep", ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
 }
 
 describe("bin/upkeep on the embedded default", () => {
@@ -77,7 +84,10 @@ describe("bin/upkeep on the embedded default", () => {
   });
 
   it("adds users straight to the database and explains bad input", async () => {
-    const added = upkeep(["user", "add", "--login", "ops", "--password", "ops-password-1", "--role", "admin"], env);
+    const added = upkeep(
+      ["user", "add", "--login", "ops", "--password", "ops-password-1", "--role", "admin"],
+      env,
+    );
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stdout, /Added admin ops/);
 
@@ -85,7 +95,10 @@ describe("bin/upkeep on the embedded default", () => {
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /taken/);
 
-    const badRole = upkeep(["user", "add", "--login", "x1", "--password", "ops-password-1", "--role", "king"], env);
+    const badRole = upkeep(
+      ["user", "add", "--login", "x1", "--password", "ops-password-1", "--role", "king"],
+      env,
+    );
     assert.notEqual(badRole.status, 0);
     assert.match(badRole.stderr, /Choose one of admin, support, partner, user/);
 

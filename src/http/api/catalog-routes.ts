@@ -53,9 +53,10 @@ export const catalogRoutes =
       },
       async (request) => {
         const user = requireUser(request);
-        await services.catalog.requireConfiguration(request.params.code);
+        // Answers 404 for an unknown configuration before any entitlement question.
+        const releases = await services.updates.publishedReleases(request.params.code);
         await services.entitlements.assertCanSee(user, request.params.code);
-        return services.updates.publishedReleases(request.params.code);
+        return releases;
       },
     );
 
@@ -99,9 +100,9 @@ export const catalogRoutes =
       },
       async (request) => {
         const user = requireUser(request);
-        await services.catalog.requireConfiguration(request.body.configuration);
-        await services.entitlements.assertCanSee(user, request.body.configuration);
+        // Plans are cached per catalogue revision; an unknown configuration or version fails here first.
         const plan = await services.updates.plan(request.body);
+        await services.entitlements.assertCanSee(user, request.body.configuration);
         const decision = await services.entitlements.downloadDecision(user, request.body.configuration);
         return { ...plan, download: downloadVerdict(decision) };
       },

@@ -1,0 +1,159 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { forbidden } from "../../domain/errors.ts";
+import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
+import type { ApiContext } from "../app.ts";
+import { requireRole } from "../auth.ts";
+import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
+
+const AuthorizedProductSchema = Type.Object({
+  registrationNumber: Type.String(),
+  product: Type.String(),
+  productName: Type.String(),
+  edition: Type.String(),
+  configurations: Type.Array(Type.String()),
+});
+
+const UserCodeParams = Type.Object({ userCode: Type.String({ maxLength: 64 }) });
+const responses = { ...problemResponses, 409: ProblemSchema };
+
+/** What partners do: register clients without a PIN, authorise later purchases, record subscriptions. */
+export const partnerRoutes =
+  ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      "/api/v1/partner/users",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "Register a client without a PIN envelope: user code, password and the letter",
+          description:
+            "The user code is the first registration number. The letter is returned printable and mailed to the organisation's e-mail.",
+          body: Type.Object({
+            organization: Type.Object({}, { additionalProperties: true }),
+            registrationNumbers: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1, maxItems: 100 }),
+          }),
+          response: {
+            201: Type.Object({
+              userCode: Type.String(),
+              password: Type.String(),
+              activeFrom: Type.String(),
+              products: Type.Array(AuthorizedProductSchema),
+              letter: Type.String(),
+              mail: Type.Object({ via: Type.String() }),
+            }),
+            ...responses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const partner = requireRole(request, "partner");
+        const client = await services.partners.registerClient(partner, request.body);
+        reply.header("Cache-Control", "no-store");
+        return reply.status(201).send(client);
+      },
+    );
+
+    app.get(
+      "/api/v1/partner/users",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "The partner's own clients",
+          response: {
+            200: Type.Array(
+              Type.Object({
+                userCode: Type.String(),
+                organization: Nullable(Type.String()),
+                email: Nullable(Type.String()),
+              }),
+            ),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => services.partners.listClients(requireRole(request, "partner")),
+    );
+
+    app.get(
+      "/api/v1/partner/users/:userCode",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "One of the partner's clients with its authorised products",
+          params: UserCodeParams,
+          response: {
+            200: Type.Object({
+              userCode: Type.String(),
+              organization: Nullable(Type.String()),
+              email: Nullable(Type.String()),
+              products: Type.Array(AuthorizedProductSchema),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) =>
+        services.partners.getClient(requireRole(request, "partner"), request.params.userCode),
+    );
+
+    app.post(
+      "/api/v1/partner/users/:userCode/products",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "Authorise a newly bought registration number on a client's user code",
+          params: UserCodeParams,
+          body: Type.Object({ registrationNumber: Type.String({ maxLength: 32 }) }),
+          response: { 201: AuthorizedProductSchema, ...responses },
+        },
+      },
+      async (request, reply) => {
+        const partner = requireRole(request, "partner");
+        const product = await services.partners.authorize(
+          partner,
+          request.params.userCode,
+          request.body.registrationNumber,
+        );
+        return reply.status(201).send(product);
+      },
+    );
+
+    app.post(
+      "/api/v1/partner/subscriptions",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "Record a support subscription: main number, first month, months, additional numbers",
+          body: Type.Object({
+            registrationNumber: Type.String({ maxLength: 32 }),
+            fromMonth: Type.String({ maxLength: 7 }),
+            months: Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIPTION_MONTHS }),
+            additionalNumbers: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 1000 })),
+          }),
+          response: {
+            201: Type.Object({
+              id: Type.String(),
+              registrationNumber: Type.String(),
+              fromMonth: Type.String(),
+              months: Type.Integer(),
+              toMonth: Type.String(),
+              additionalNumbers: Type.Array(Type.String()),
+              partner: Nullable(Type.String()),
+            }),
+            ...responses,
+          },
+        },
+      },
+      async (request, reply) => {
+        // Partners sell subscriptions; so does the vendor's sales department (admin).
+        const actor = requireRole(request, "partner", "admin");
+        const partnerId = actor.role === "partner" ? actor.partnerId : null;
+        if (actor.role === "partner" && !partnerId) {
+          throw forbidden("partner_required", "This needs a partner account linked to a partner.");
+        }
+        const recorded = await services.subscriptions.record(request.body, { id: actor.id, partnerId });
+        return reply.status(201).send(recorded);
+      },
+    );
+  };

@@ -1,0 +1,190 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
+import type { ApiContext } from "../app.ts";
+import { requireRole, requireUser } from "../auth.ts";
+import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
+
+const OrganizationBody = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description:
+      "name, activity, postalCode, address, head, responsiblePerson, phone, email, purchasedFrom, purchaseDate (YYYY-MM-DD), workstations: all mandatory",
+  },
+);
+
+export const MyProductSchema = Type.Object({
+  registrationNumber: Type.String(),
+  product: Type.String(),
+  edition: Type.String(),
+  configurations: Type.Array(Type.String()),
+  support: Type.Object({ coveredThisMonth: Type.Boolean(), until: Nullable(Type.String()) }),
+});
+
+const responses = { ...problemResponses, 409: ProblemSchema, 429: ProblemSchema };
+
+/** Registration numbers and PIN envelopes (staff), self-registration, accounts and the product table. */
+export const registrationRoutes =
+  ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      "/api/v1/admin/registration-numbers",
+      {
+        schema: {
+          tags: ["admin", "registration"],
+          summary: "Issue registration numbers of a product, with PIN envelopes or without",
+          description:
+            "PINs are shown in this response only. Send `Accept: text/csv` to receive the envelope file instead of JSON.",
+          body: Type.Object({
+            product: Type.String({ maxLength: 64 }),
+            count: Type.Integer({ minimum: 1, maximum: MAX_ISSUE_COUNT }),
+            pin: Type.Boolean(),
+            vendorRegistered: Type.Optional(
+              Type.Boolean({ description: "Electronic deliveries: registered with the vendor at issue" }),
+            ),
+            purchaseDate: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+          }),
+          response: {
+            201: Type.Object({
+              items: Type.Array(
+                Type.Object({ registrationNumber: Type.String(), pin: Type.Optional(Type.String()) }),
+              ),
+            }),
+            ...responses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireRole(request, "admin");
+        const items = await services.registrationNumbers.issue(request.body, admin.id);
+        reply.header("Cache-Control", "no-store");
+        const accept = request.headers.accept ?? "";
+        if (/\btext\/csv\b/.test(accept)) {
+          return reply
+            .status(201)
+            .type("text/csv; charset=utf-8")
+            .header(
+              "Content-Disposition",
+              `attachment; filename="pin-envelopes-${request.body.product.replace(/[^A-Za-z0-9._-]/g, "_")}.csv"`,
+            )
+            .serializer((payload: unknown) => payload as string)
+            .send(envelopeCsv(request.body.product, items) as never);
+        }
+        return reply.status(201).send({ items });
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/registration-numbers/:number/card",
+      {
+        schema: {
+          tags: ["admin", "registration"],
+          summary:
+            "Record the registration card received for a number: it is then registered with the vendor",
+          params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
+          body: Type.Object({ organization: OrganizationBody }),
+          response: {
+            200: Type.Object({
+              registrationNumber: Type.String(),
+              product: Type.String(),
+              vendorRegisteredAt: Type.String(),
+              purchaseDate: Type.String(),
+            }),
+            ...responses,
+          },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "admin", "support");
+        return services.registrationNumbers.recordCard(
+          request.params.number,
+          request.body.organization,
+          staff.id,
+        );
+      },
+    );
+
+    app.post(
+      "/api/v1/registrations",
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "Register a product with its PIN for the first time: get a user code and password",
+          security: [],
+          body: Type.Object({
+            registrationNumber: Type.String({ maxLength: 32 }),
+            pin: Type.String({ maxLength: 64 }),
+            organization: OrganizationBody,
+          }),
+          response: {
+            201: Type.Object({ userCode: Type.String(), password: Type.String(), activeFrom: Type.String() }),
+            ...responses,
+          },
+        },
+        config: { rateLimit: rateLimits.registration },
+      },
+      async (request, reply) => {
+        const registered = await services.registrations.register(request.body);
+        reply.header("Cache-Control", "no-store");
+        return reply.status(201).send(registered);
+      },
+    );
+
+    app.post(
+      "/api/v1/accounts",
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "Create a login; register products on it afterwards",
+          security: [],
+          body: Type.Object({
+            login: Type.String({ maxLength: 64 }),
+            password: Type.String({ maxLength: 256 }),
+            email: Type.String({ maxLength: 254 }),
+          }),
+          response: {
+            201: Type.Object({ id: Type.String(), login: Type.String(), email: Nullable(Type.String()) }),
+            ...responses,
+          },
+        },
+        config: { rateLimit: rateLimits.registration },
+      },
+      async (request, reply) => {
+        const user = await services.registrations.createAccount(request.body);
+        return reply.status(201).send(user);
+      },
+    );
+
+    app.post(
+      "/api/v1/me/products",
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "Register a software product on the signed-in account with its number and PIN",
+          body: Type.Object({
+            registrationNumber: Type.String({ maxLength: 32 }),
+            pin: Type.String({ maxLength: 64 }),
+          }),
+          response: { 201: MyProductSchema, ...responses },
+        },
+        config: { rateLimit: rateLimits.registration },
+      },
+      async (request, reply) => {
+        const user = requireUser(request);
+        return reply.status(201).send(await services.registrations.addProduct(user, request.body));
+      },
+    );
+
+    app.get(
+      "/api/v1/me/products",
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "The signed-in account's software products and their support status",
+          response: { 200: Type.Array(MyProductSchema), ...problemResponses },
+        },
+      },
+      async (request) => services.registrations.myProducts(requireUser(request)),
+    );
+  };

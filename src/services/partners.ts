@@ -1,0 +1,369 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { Database, UsersTable } from "../db/schema.ts";
+import type { Clock } from "../domain/clock.ts";
+import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
+import { type Organization, validateOrganization } from "../domain/organization.ts";
+import { validateRegistrationNumber } from "../domain/pin.ts";
+import { generatePassword, type User } from "./accounts.ts";
+import { recordAudit } from "./audit.ts";
+import type { EntitlementsService } from "./entitlements.ts";
+import type { Mailer, MailResult } from "./mailer.ts";
+import { hashPassword } from "./passwords.ts";
+import { alreadyRegistered, notVendorRegistered } from "./registrations.ts";
+import { insertPreparedUser, type ProductInfo, productInfo } from "./user-rows.ts";
+
+export interface Partner {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface AuthorizedProduct {
+  registrationNumber: string;
+  product: string;
+  productName: string;
+  edition: string;
+  configurations: string[];
+}
+
+export interface RegisteredClient {
+  userCode: string;
+  password: string;
+  activeFrom: string;
+  products: AuthorizedProduct[];
+  letter: string;
+  mail: MailResult;
+}
+
+export const MAX_NUMBERS_PER_CLIENT = 100;
+
+const clientNotFound = (userCode: string) =>
+  notFound("user_not_found", `There is no client with the user code ${userCode}.`, { userCode });
+
+function requirePartnerId(actor: User): string {
+  if (actor.role !== "partner" || !actor.partnerId) {
+    throw forbidden("partner_required", "This needs a partner account linked to a partner.");
+  }
+  return actor.partnerId;
+}
+
+function toProduct(number: string, product: ProductInfo): AuthorizedProduct {
+  return {
+    registrationNumber: number,
+    product: product.code,
+    productName: product.name,
+    edition: product.edition,
+    configurations: product.configurations,
+  };
+}
+
+/** The letter the partner sends the client: user code, password and the authorised products. */
+export function clientLetter(input: {
+  partner: string;
+  organization: Organization;
+  userCode: string;
+  password: string;
+  activeFrom: string;
+  products: readonly AuthorizedProduct[];
+}): string {
+  const lines = [
+    `To: ${input.organization.name}`,
+    `    ${input.organization.address}, ${input.organization.postalCode}`,
+    `    Attn: ${input.organization.responsiblePerson}`,
+    "",
+    `Your products have been registered on the user support site by ${input.partner}.`,
+    "",
+    `    User code: ${input.userCode}`,
+    `    Password:  ${input.password}`,
+    `    You can sign in from ${input.activeFrom}.`,
+    "",
+    "Authorised software products:",
+    ...input.products.map(
+      (p) =>
+        `  - ${p.registrationNumber}  ${p.productName} (${p.product}, ${p.edition.toUpperCase()}): ${p.configurations.join(", ")}`,
+    ),
+    "",
+    "Keep this letter: the password is not stored in readable form and cannot be shown again.",
+    "When you buy another product, give this user code to the selling partner to add it to your account.",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+export type PartnersService = ReturnType<typeof createPartnersService>;
+
+/** Partners (resellers): their accounts, the clients they register, and authorisations on clients' codes. */
+export function createPartnersService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  mailer: Mailer;
+  entitlements: EntitlementsService;
+}) {
+  const { db, clock, mailer, entitlements } = deps;
+
+  async function numberForAuthorization(number: string) {
+    const row = await db
+      .selectFrom("registration_numbers")
+      .selectAll()
+      .where("number", "=", number)
+      .executeTakeFirst();
+    if (!row) {
+      throw notFound("registration_number_not_found", `There is no registration number ${number}.`, {
+        registrationNumber: number,
+      });
+    }
+    if (!row.vendor_registered_at) throw notVendorRegistered(number);
+    const taken = await db
+      .selectFrom("authorizations")
+      .select("registration_number")
+      .where("registration_number", "=", number)
+      .executeTakeFirst();
+    if (taken) throw alreadyRegistered(number);
+    return { row, product: await productInfo(db, row.product_code) };
+  }
+
+  async function findClient(userCode: string): Promise<UsersTable | undefined> {
+    return db
+      .selectFrom("users")
+      .selectAll()
+      .where((eb) => eb(eb.fn("lower", ["login"]), "=", userCode.toLowerCase()))
+      .where("role", "=", "user")
+      .executeTakeFirst();
+  }
+
+  async function partnerName(partnerId: string): Promise<string> {
+    const row = await db.selectFrom("partners").select("name").where("id", "=", partnerId).executeTakeFirst();
+    return row?.name ?? "your partner";
+  }
+
+  async function productsOf(userId: string): Promise<AuthorizedProduct[]> {
+    const rows = await db
+      .selectFrom("authorizations as a")
+      .innerJoin("registration_numbers as r", "r.number", "a.registration_number")
+      .select(["a.registration_number", "r.product_code"])
+      .where("a.user_id", "=", userId)
+      .orderBy("a.registration_number")
+      .execute();
+    const result: AuthorizedProduct[] = [];
+    for (const row of rows)
+      result.push(toProduct(row.registration_number, await productInfo(db, row.product_code)));
+    return result;
+  }
+
+  return {
+    /** Finds a partner by name or creates it (the admin CLI's `user add --role partner --partner NAME`). */
+    async ensurePartner(name: string, actorId: string | null): Promise<Partner & { created: boolean }> {
+      const trimmed = name.trim();
+      if (!trimmed || trimmed.length > 200)
+        throw badRequest("invalid_partner", "A partner's name has 1-200 characters.");
+      const existing = await db
+        .selectFrom("partners")
+        .selectAll()
+        .where("name", "=", trimmed)
+        .executeTakeFirst();
+      if (existing) return { id: existing.id, name: existing.name, created: false };
+      const id = randomUUID();
+      const now = clock.now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto("partners")
+            .values({ id, name: trimmed, created_at: now.toISOString() })
+            .execute();
+          await recordAudit(trx, now, {
+            actorId,
+            action: "partner.create",
+            subject: `partner:${id}`,
+            details: { name: trimmed },
+          });
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const row = await db
+          .selectFrom("partners")
+          .selectAll()
+          .where("name", "=", trimmed)
+          .executeTakeFirstOrThrow();
+        return { id: row.id, name: row.name, created: false };
+      }
+      return { id, name: trimmed, created: true };
+    },
+
+    /** A client without a PIN envelope: organisation + numbers -> user code (the first number), password, letter. */
+    async registerClient(
+      actor: User,
+      input: { organization: unknown; registrationNumbers: unknown },
+    ): Promise<RegisteredClient> {
+      const partnerId = requirePartnerId(actor);
+      const now = clock.now();
+      const organization = validateOrganization(input.organization, now.toISOString().slice(0, 10));
+      const list = input.registrationNumbers;
+      if (!Array.isArray(list) || list.length < 1 || list.length > MAX_NUMBERS_PER_CLIENT) {
+        throw badRequest(
+          "validation_failed",
+          `registrationNumbers lists 1 to ${MAX_NUMBERS_PER_CLIENT} numbers.`,
+          {
+            fields: [{ field: "registrationNumbers", message: "must list 1 to 100 registration numbers" }],
+          },
+        );
+      }
+      const numbers = [...new Set(list.map((n) => validateRegistrationNumber(n)))];
+      const checked = [];
+      for (const number of numbers) checked.push(await numberForAuthorization(number));
+      const userCode = numbers[0]!;
+      const password = generatePassword();
+      const passwordHash = await hashPassword(password);
+      const products = checked.map((c) => toProduct(c.row.number, c.product));
+      try {
+        await db.transaction().execute(async (trx) => {
+          const organizationId = randomUUID();
+          await trx
+            .insertInto("organizations")
+            .values({
+              id: organizationId,
+              name: organization.name,
+              details: JSON.stringify(organization),
+              partner_id: partnerId,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          const user = await insertPreparedUser(trx, now, {
+            login: userCode,
+            passwordHash,
+            role: "user",
+            email: organization.email,
+            displayName: organization.name,
+            activeFrom: now,
+            partnerId,
+            organizationId,
+          });
+          await trx
+            .insertInto("authorizations")
+            .values(
+              numbers.map((number) => ({
+                registration_number: number,
+                user_id: user.id,
+                method: "partner",
+                partner_id: partnerId,
+                created_at: now.toISOString(),
+              })),
+            )
+            .execute();
+          await trx
+            .updateTable("registration_numbers")
+            .set({ purchase_date: organization.purchaseDate })
+            .where("number", "in", numbers)
+            .where("purchase_date", "is", null)
+            .execute();
+          await recordAudit(trx, now, {
+            actorId: actor.id,
+            action: "partner.client.create",
+            subject: `user:${user.id}`,
+            details: { partnerId, userCode, organization: organization.name, registrationNumbers: numbers },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw conflict(
+            "already_registered",
+            `One of ${numbers.join(", ")} is registered on the site already.`,
+            {
+              registrationNumbers: numbers,
+            },
+          );
+        }
+        throw error;
+      }
+      entitlements.invalidate();
+      const activeFrom = now.toISOString();
+      const letter = clientLetter({
+        partner: await partnerName(partnerId),
+        organization,
+        userCode,
+        password,
+        activeFrom,
+        products,
+      });
+      const mail = await mailer.send({
+        to: organization.email,
+        subject: `Your user code ${userCode} for the user support site`,
+        text: letter,
+      });
+      return { userCode, password, activeFrom, products, letter, mail };
+    },
+
+    /**
+     * Authorises a newly bought number on a client's user code: the partner's own client, or a
+     * self-registered user who has no partner yet. Another partner's client is not found.
+     */
+    async authorize(actor: User, userCode: string, numberText: unknown): Promise<AuthorizedProduct> {
+      const partnerId = requirePartnerId(actor);
+      const client = await findClient(userCode);
+      if (!client || (client.partner_id !== null && client.partner_id !== partnerId))
+        throw clientNotFound(userCode);
+      const number = validateRegistrationNumber(numberText);
+      const { product } = await numberForAuthorization(number);
+      const now = clock.now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto("authorizations")
+            .values({
+              registration_number: number,
+              user_id: client.id,
+              method: "partner",
+              partner_id: partnerId,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          await recordAudit(trx, now, {
+            actorId: actor.id,
+            action: "partner.authorize",
+            subject: `registration_number:${number}`,
+            details: { partnerId, userCode: client.login, product: product.code },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyRegistered(number);
+        throw error;
+      }
+      entitlements.invalidate(client.id);
+      return toProduct(number, product);
+    },
+
+    /** The partner's own clients. */
+    async listClients(actor: User) {
+      const partnerId = requirePartnerId(actor);
+      const rows = await db
+        .selectFrom("users")
+        .leftJoin("organizations", "organizations.id", "users.organization_id")
+        .select(["users.login", "users.email", "organizations.name as organization"])
+        .where("users.role", "=", "user")
+        .where("users.partner_id", "=", partnerId)
+        .orderBy("users.login")
+        .execute();
+      return rows.map((r) => ({ userCode: r.login, organization: r.organization, email: r.email }));
+    },
+
+    /** One of the partner's own clients with its products; anyone else's is not found. */
+    async getClient(actor: User, userCode: string) {
+      const partnerId = requirePartnerId(actor);
+      const client = await findClient(userCode);
+      if (!client || client.partner_id !== partnerId) throw clientNotFound(userCode);
+      const organization = client.organization_id
+        ? await db
+            .selectFrom("organizations")
+            .select("name")
+            .where("id", "=", client.organization_id)
+            .executeTakeFirst()
+        : undefined;
+      return {
+        userCode: client.login,
+        organization: organization?.name ?? null,
+        email: client.email,
+        products: await productsOf(client.id),
+      };
+    },
+  };
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { Database } from "../db/schema.ts";
+import type { Clock } from "../domain/clock.ts";
+import { addMinutes } from "../domain/dates.ts";
+import { canRegisterProfWithPin } from "../domain/entitlement.ts";
+import { badRequest, conflict, forbidden } from "../domain/errors.ts";
+import { monthOf } from "../domain/months.ts";
+import { validateOrganization } from "../domain/organization.ts";
+import { REGISTRATION_NUMBER, validateRegistrationNumber } from "../domain/pin.ts";
+import { supportStatus } from "../domain/subscriptions.ts";
+import { generatePassword, type User, validateLogin, validatePassword } from "./accounts.ts";
+import { recordAudit } from "./audit.ts";
+import type { EntitlementsService } from "./entitlements.ts";
+import { hashPassword } from "./passwords.ts";
+import type { RegistrationNumberRow, RegistrationNumbersService } from "./registration-numbers.ts";
+import { insertPreparedUser, type ProductInfo, productInfo } from "./user-rows.ts";
+
+export interface MyProduct {
+  registrationNumber: string;
+  product: string;
+  edition: string;
+  configurations: string[];
+  support: { coveredThisMonth: boolean; until: string | null };
+}
+
+export const alreadyRegistered = (number: string) =>
+  conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
+    registrationNumber: number,
+  });
+
+export const notVendorRegistered = (number: string) =>
+  forbidden(
+    "not_vendor_registered",
+    `The registration number ${number} is not registered with the vendor yet: send the registration card first (or ask your partner).`,
+    { registrationNumber: number },
+  );
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export type RegistrationsService = ReturnType<typeof createRegistrationsService>;
+
+/** Self-registration with a PIN, accounts made first, and the account's product table. */
+export function createRegistrationsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  activationDelayMinutes: number;
+  numbers: RegistrationNumbersService;
+  entitlements: EntitlementsService;
+}) {
+  const { db, clock, numbers, entitlements } = deps;
+
+  async function isAuthorized(number: string): Promise<boolean> {
+    const row = await db
+      .selectFrom("authorizations")
+      .select("registration_number")
+      .where("registration_number", "=", number)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
+  async function assertProfRule(
+    row: RegistrationNumberRow,
+    product: ProductInfo,
+    purchaseDate: string | null,
+  ) {
+    if (product.edition === "basic") return;
+    const now = clock.now();
+    const subscriptions = await entitlements.subscriptionsCovering([row.number]);
+    const allowed = canRegisterProfWithPin({
+      edition: product.edition,
+      number: row.number,
+      subscriptions,
+      purchaseDate,
+      freeSupportMonths: product.freeSupportMonths,
+      now,
+    });
+    if (!allowed) {
+      const month = monthOf(now);
+      throw forbidden(
+        "support_subscription_required",
+        `The ${product.edition.toUpperCase()} product ${row.number} registers with its PIN only with a support subscription for ${month}: subscribe it, or list it as an additional number of a subscription.`,
+        { month, registrationNumbers: [row.number] },
+      );
+    }
+  }
+
+  /** Everything a PIN registration checks before writing, cheapest and least revealing first. */
+  async function checkPinRegistration(
+    numberText: unknown,
+    pin: unknown,
+    purchaseDateFromForm: string | null,
+  ) {
+    const number = validateRegistrationNumber(numberText);
+    const row = await numbers.verifyPin(number, pin);
+    if (!row.vendor_registered_at) throw notVendorRegistered(number);
+    if (await isAuthorized(number)) throw alreadyRegistered(number);
+    const product = await productInfo(db, row.product_code);
+    const purchaseDate = row.purchase_date ?? purchaseDateFromForm;
+    await assertProfRule(row, product, purchaseDate);
+    return { number, row, product, purchaseDate };
+  }
+
+  return {
+    /** First-time self-registration: the user code is the registration number; access starts after the delay. */
+    async register(input: { registrationNumber: unknown; pin: unknown; organization: unknown }) {
+      const now = clock.now();
+      // The form is checked first, so a typo in it costs no PIN attempt.
+      const organization = validateOrganization(input.organization, now.toISOString().slice(0, 10));
+      const { number, purchaseDate } = await checkPinRegistration(
+        input.registrationNumber,
+        input.pin,
+        organization.purchaseDate,
+      );
+      const password = generatePassword();
+      const passwordHash = await hashPassword(password);
+      const activeFrom = addMinutes(now, deps.activationDelayMinutes);
+      try {
+        await db.transaction().execute(async (trx) => {
+          const organizationId = randomUUID();
+          await trx
+            .insertInto("organizations")
+            .values({
+              id: organizationId,
+              name: organization.name,
+              details: JSON.stringify(organization),
+              partner_id: null,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          const user = await insertPreparedUser(trx, now, {
+            login: number,
+            passwordHash,
+            role: "user",
+            email: organization.email,
+            displayName: organization.name,
+            activeFrom,
+            partnerId: null,
+            organizationId,
+          });
+          // The primary key on registration_number makes a second registration fail here, whole.
+          await trx
+            .insertInto("authorizations")
+            .values({
+              registration_number: number,
+              user_id: user.id,
+              method: "pin",
+              partner_id: null,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          if (purchaseDate) {
+            await trx
+              .updateTable("registration_numbers")
+              .set({ purchase_date: purchaseDate })
+              .where("number", "=", number)
+              .where("purchase_date", "is", null)
+              .execute();
+          }
+          await numbers.clearFailures(trx, number);
+          await recordAudit(trx, now, {
+            actorId: user.id,
+            action: "registration.self",
+            subject: `registration_number:${number}`,
+            details: { userCode: number, organization: organization.name },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyRegistered(number);
+        throw error;
+      }
+      entitlements.invalidate();
+      return { userCode: number, password, activeFrom: activeFrom.toISOString() };
+    },
+
+    /** Account first: a login with a password and e-mail, products added later with their PINs. */
+    async createAccount(input: { login: unknown; password: unknown; email: unknown }) {
+      const login = validateLogin(input.login);
+      if (REGISTRATION_NUMBER.test(login)) {
+        // User codes are registration numbers: such a login would block that number's registration.
+        throw badRequest("invalid_login", "Logins of 8 to 12 digits are reserved for user codes.");
+      }
+      const password = validatePassword(input.password);
+      if (typeof input.email !== "string" || input.email.length > 254 || !EMAIL.test(input.email.trim())) {
+        throw badRequest("validation_failed", "email must be an e-mail address such as name@example.com.", {
+          fields: [{ field: "email", message: "must be an e-mail address" }],
+        });
+      }
+      const email = input.email.trim();
+      const passwordHash = await hashPassword(password);
+      const now = clock.now();
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const user = await insertPreparedUser(trx, now, {
+            login,
+            passwordHash,
+            role: "user",
+            email,
+            displayName: null,
+            activeFrom: now,
+            partnerId: null,
+            organizationId: null,
+          });
+          await recordAudit(trx, now, {
+            actorId: user.id,
+            action: "account.create",
+            subject: `user:${user.id}`,
+            details: { login },
+          });
+          return user;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict("login_taken", `The login ${login} is taken.`);
+        throw error;
+      }
+    },
+
+    /** "Register software product" on the account's products page: number + PIN. */
+    async addProduct(user: User, input: { registrationNumber: unknown; pin: unknown }) {
+      if (user.role !== "user") {
+        throw forbidden("forbidden", "Only customer accounts register products with a PIN.");
+      }
+      const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin, null);
+      const now = clock.now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto("authorizations")
+            .values({
+              registration_number: number,
+              user_id: user.id,
+              method: "pin",
+              partner_id: null,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          await numbers.clearFailures(trx, number);
+          await recordAudit(trx, now, {
+            actorId: user.id,
+            action: "registration.add_product",
+            subject: `registration_number:${number}`,
+            details: { userCode: user.login, product: product.code },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyRegistered(number);
+        throw error;
+      }
+      entitlements.invalidate(user.id);
+      return (await this.myProducts(user)).find((p) => p.registrationNumber === number)!;
+    },
+
+    /** The account's product table with each number's support status this month. */
+    async myProducts(user: User): Promise<MyProduct[]> {
+      const { numbers: held, subscriptions } = await entitlements.holdings(user);
+      const now = clock.now();
+      return held.map((n) => {
+        const status = supportStatus({
+          number: n.registrationNumber,
+          edition: n.edition,
+          purchaseDate: n.purchaseDate,
+          freeSupportMonths: n.freeSupportMonths,
+          subscriptions,
+          now,
+        });
+        return {
+          registrationNumber: n.registrationNumber,
+          product: n.product,
+          edition: n.edition,
+          configurations: [...n.configurations],
+          support: { coveredThisMonth: status.coveredThisMonth, until: status.until },
+        };
+      });
+    },
+  };
+}
