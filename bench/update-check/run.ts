@@ -368,6 +368,21 @@ async function seed(
   return { versions, tokens };
 }
 
+async function startProfiler() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await session.post("Profiler.stop");
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Load generation
 
@@ -523,7 +538,10 @@ async function main(): Promise<void> {
     loopDelay.enable();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
+    // BENCH_PROFILE=FILE: a CPU profile of the server during the measured load only (not the seeding).
+    const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
     const server = await measure(`upkeep (${postgres ? "PostgreSQL" : "SQLite"})`, port, dataFile);
+    if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(await profiler.stop()));
     const cpu = process.cpuUsage(cpuBefore);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
     loopDelay.disable();

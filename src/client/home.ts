@@ -1,0 +1,88 @@
+/** The per-user client folder: client.json (server, token; mode 0600), trusted TUF metadata, partial downloads. */
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { ClientError } from "./errors.ts";
+
+export interface ClientConfig {
+  /** http(s)://host[:port] or file:///path/to/mirror, without a trailing slash. */
+  readonly server: string;
+  readonly login: string | null;
+  readonly token: string | null;
+  readonly tokenName: string | null;
+  readonly expiresAt: string | null;
+  readonly connectedAt: string;
+}
+
+export function clientHome(): string {
+  if (process.env.UPKEEP_CLIENT_HOME) return process.env.UPKEEP_CLIENT_HOME;
+  const base = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(base, "upkeep");
+}
+
+export function configPath(): string {
+  return join(clientHome(), "client.json");
+}
+
+function ensureHome(): string {
+  const home = clientHome();
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  return home;
+}
+
+export function loadConfig(): ClientConfig | null {
+  const path = configPath();
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as ClientConfig;
+  } catch (error) {
+    throw new ClientError(`The client settings ${path} are unreadable (${error}); connect again.`);
+  }
+}
+
+/** Written to a temporary file created 0600 and renamed, so the token is never readable by others. */
+export function saveConfig(config: ClientConfig): void {
+  ensureHome();
+  const path = configPath();
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
+}
+
+export function forgetConfig(): void {
+  rmSync(configPath(), { force: true });
+}
+
+/** A folder per server, so a mirror and the online server keep separate TUF state. */
+function serverKey(server: string): string {
+  return createHash("sha256").update(server).digest("hex").slice(0, 16);
+}
+
+export function metadataDir(server: string): string {
+  const dir = join(ensureHome(), "tuf", serverKey(server));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export function downloadsDir(server: string): string {
+  const dir = join(ensureHome(), "downloads", serverKey(server));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function normalizeServer(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ClientError(
+      `The server address ${JSON.stringify(url)} is not a URL (http://host:port or file:///dir).`,
+    );
+  }
+  if (!["http:", "https:", "file:"].includes(parsed.protocol)) {
+    throw new ClientError(`The server address must be http(s):// or file://, not ${parsed.protocol}`);
+  }
+  return parsed.toString().replace(/\/+$/, "");
+}

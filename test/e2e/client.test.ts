@@ -1,0 +1,823 @@
+/**
+ * The real client against the real server: an in-process Upkeep (SQLite, temp data folder) listening
+ * on a port, and `node bin/upkeep-client ...` run as a child process with its own client home.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline, type Readable, Transform } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import yazl from "yazl";
+import { openUpkeep, type Upkeep } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { formatUpdInfo, parseUpdInfo } from "../../src/domain/upd-info.ts";
+import { buildHttpApp } from "../../src/http/app.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "upkeep-client");
+const FIXTURE_ZIP = join(ROOT, "..", "shared", "fixtures", "1c", "HRM_3_0_11_36", "1cv8.zip");
+const PASSWORD = "support-password-1";
+const DAY = 24 * 60 * 60 * 1000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runClient(home: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, UPKEEP_CLIENT_HOME: home, UPKEEP_PASSWORD: PASSWORD, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (process.env.UPKEEP_E2E_VERBOSE) {
+        process.stderr.write(`\n$ upkeep-client ${args.join(" ")}\n[exit ${code}]\n${stdout}${stderr}`);
+      }
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function zip(entries: { name: string; data: Buffer; compress?: boolean }[]): Promise<Buffer> {
+  const file = new yazl.ZipFile();
+  for (const entry of entries) file.addBuffer(entry.data, entry.name, { compress: entry.compress ?? true });
+  file.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    file.outputStream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    file.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
+    file.outputStream.on("error", reject);
+  });
+}
+
+/** A package shaped like 1C's: UpdInfo.txt, 1cv8.mft, 1cv8.cfu, 1cv8upd.htm. */
+function updatePackage(version: string, from: string[], cfu: Buffer): Promise<Buffer> {
+  const mft = `\uFEFFVendor=Фирма "1С"\r\nName=ЗарплатаИУправлениеПерсоналом\r\nVersion=${version}\r\nAppVersion=8.3\r\n`;
+  return zip([
+    {
+      name: "UpdInfo.txt",
+      data: Buffer.from(formatUpdInfo({ version, fromVersions: from, updateDate: "2026-11-01" })),
+    },
+    { name: "1cv8.mft", data: Buffer.from(mft) },
+    { name: "1cv8.cfu", data: cfu, compress: false },
+    { name: "1cv8upd.htm", data: Buffer.from(`<html><body>Update to ${version}</body></html>`) },
+  ]);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("upkeep-client against a running server", () => {
+  let work: string;
+  let dataDir: string;
+  let upkeep: Upkeep;
+  let app: FastifyInstance;
+  let server: string;
+  let adminToken: string;
+  /** Moves the server's clock (to sign metadata that is already expired). */
+  let clockOffset = 0;
+  /** Milliseconds of delay per chunk the download route streams; 0 = full speed. */
+  let throttle = 0;
+  /** When set, the server answers /tuf/timestamp.json with these old bytes. */
+  let rolledBackTimestamp: string | null = null;
+  const releases: Record<string, { id: string; distributionId: string; bytes: Buffer }> = {};
+  let home: string;
+
+  async function admin(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${server}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body !== undefined && !Buffer.isBuffer(body) ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      ...(body !== undefined
+        ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) }
+        : {}),
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  async function upload(releaseId: string, kind: string, bytes: Buffer) {
+    return admin("PUT", `/api/v1/admin/releases/${releaseId}/distributions/${kind}`, bytes, {
+      "content-type": "application/octet-stream",
+      "x-filename": "1cv8.zip",
+    }) as Promise<{ id: string; sha256: string }>;
+  }
+
+  async function addRelease(
+    version: string,
+    updateFrom: string[],
+    minPlatformVersion: string,
+    bytes: Buffer,
+  ) {
+    const release = await admin("POST", "/api/v1/admin/releases", {
+      configuration: "HRM",
+      version,
+      releasedOn: "2026-11-01",
+      updateFrom,
+      minPlatformVersion,
+      documents: { whatsNew: `* Payroll changes of ${version}.` },
+    });
+    const distribution = await upload(release.id, "update", bytes);
+    await admin("POST", `/api/v1/admin/releases/${release.id}/publish`);
+    releases[version] = { id: release.id, distributionId: distribution.id, bytes };
+  }
+
+  async function blobPath(distributionId: string): Promise<string> {
+    const row = await upkeep.database.db
+      .selectFrom("distributions")
+      .select("storage_key")
+      .where("id", "=", distributionId)
+      .executeTakeFirstOrThrow();
+    return join(dataDir, "blobs", row.storage_key);
+  }
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), "upkeep-client-e2e-"));
+    dataDir = join(work, "data");
+    home = join(work, "home");
+    upkeep = await openUpkeep(loadConfig({ UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: "silent" }), {
+      clock: { now: () => new Date(Date.now() + clockOffset) },
+    });
+    // Test hooks on the services the routes call: a slow download stream and a rolled-back timestamp.
+    const downloads = upkeep.services.downloads;
+    const open = downloads.open.bind(downloads);
+    downloads.open = (distribution, range) => {
+      const source = open(distribution, range);
+      if (throttle === 0) return source;
+      const slow = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          setTimeout(() => callback(null, chunk), throttle);
+        },
+      });
+      return pipeline(source, slow, () => undefined) as unknown as Readable;
+    };
+    const tuf = upkeep.services.tuf;
+    const metadata = tuf.metadata.bind(tuf);
+    tuf.metadata = async (name: string) =>
+      name === "timestamp.json" && rolledBackTimestamp !== null ? rolledBackTimestamp : metadata(name);
+
+    app = await buildHttpApp(upkeep.services, { logLevel: "silent" });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    server = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+    const accounts = upkeep.services.accounts;
+    const root = await accounts.createUser({
+      login: "root-admin",
+      password: "admin-password-1",
+      role: "admin",
+    });
+    adminToken = (await accounts.issueToken(root)).token;
+    await accounts.createUser({ login: "support-1", password: PASSWORD, role: "support" });
+    await accounts.createUser({ login: "plain-user", password: PASSWORD, role: "user" });
+
+    await admin("POST", "/api/v1/admin/configurations", {
+      code: "HRM",
+      name: "Зарплата и управление персоналом",
+      kind: "configuration",
+      vendor: "1c",
+    });
+    // A chain of three: the real package of 3.0.11.36, then two built here (the last one large).
+    await addRelease(
+      "3.0.11.36",
+      ["3.0.10.32", "3.0.10.33", "3.0.11.1", "3.0.11.34"],
+      "8.3.4.365",
+      readFileSync(FIXTURE_ZIP),
+    );
+    await addRelease(
+      "3.0.12.5",
+      ["3.0.11.36"],
+      "8.3.5.1068",
+      await updatePackage("3.0.12.5", ["3.0.11.36"], randomBytes(64 * 1024)),
+    );
+    await addRelease(
+      "3.0.13.2",
+      ["3.0.12.5"],
+      "8.3.5.1119",
+      await updatePackage("3.0.13.2", ["3.0.12.5"], randomBytes(6 * 1024 * 1024)),
+    );
+  });
+
+  after(async () => {
+    await app?.close();
+    await upkeep?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("connect: a wrong password is refused; the right one stores a named device token readable only by the user", async () => {
+    const wrong = await runClient(home, ["connect", "--server", server, "--login", "support-1"], {
+      UPKEEP_PASSWORD: "not-the-password",
+    });
+    assert.equal(wrong.code, 4, wrong.stderr);
+    assert.match(wrong.stderr, /refused the login support-1/);
+    assert.ok(!existsSync(join(home, "client.json")));
+
+    const run = await runClient(home, ["connect", "--server", server, "--login", "support-1"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Connected to .* as support-1/);
+    const file = join(home, "client.json");
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const config = JSON.parse(readFileSync(file, "utf8"));
+    assert.match(config.token, /^upk_/);
+    assert.match(config.tokenName, /^upkeep-client@/);
+    const tokens = await upkeep.database.db.selectFrom("api_tokens").selectAll().execute();
+    assert.ok(tokens.some((t) => (t as { name?: string }).name === config.tokenName));
+
+    const status = await runClient(home, ["status"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Account: {2}support-1 \(support\)/);
+    assert.match(status.stdout, /Products:/);
+  });
+
+  it("check: the three-step chain with sizes, minimum platforms, the platform verdict and the combined what's new", async () => {
+    const run = await runClient(home, [
+      "check",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--platform",
+      "8.3.4.400",
+      "--json",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const event = jsonLines(run.stdout).find((e) => e.event === "plan")!;
+    const plan = event.plan as {
+      status: string;
+      steps: { version: string; minPlatformVersion: string; distribution: { size: number } }[];
+      platformUpgrade: unknown;
+      totalSize: number;
+    };
+    assert.equal(plan.status, "update-available");
+    assert.deepEqual(
+      plan.steps.map((s) => s.version),
+      ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
+    );
+    assert.deepEqual(plan.platformUpgrade, { requiredVersion: "8.3.5.1119" });
+    assert.equal(
+      plan.totalSize,
+      Object.values(releases).reduce((sum, r) => sum + r.bytes.length, 0),
+    );
+    const whatsNew = event.whatsNew as { version: string; whatsNew: string }[];
+    assert.deepEqual(
+      whatsNew.map((w) => w.whatsNew),
+      ["* Payroll changes of 3.0.11.36.", "* Payroll changes of 3.0.12.5.", "* Payroll changes of 3.0.13.2."],
+    );
+
+    const human = await runClient(home, [
+      "check",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--platform",
+      "8.3.4.400",
+    ]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /1\. 3\.0\.11\.36 .*platform >= 8\.3\.4\.365/);
+    assert.match(human.stdout, /3\. 3\.0\.13\.2 {2}6\.0 MB/);
+    assert.match(human.stdout, /Platform update needed first: the chain needs platform 8\.3\.5\.1119/);
+    assert.match(human.stdout, /## 3\.0\.12\.5\n\* Payroll changes of 3\.0\.12\.5\./);
+  });
+
+  it("check: an account without entitlement gets the reason and exit code 3", async () => {
+    const userHome = join(work, "home-user");
+    const connect = await runClient(userHome, ["connect", "--server", server, "--login", "plain-user"]);
+    assert.equal(connect.code, 0, connect.stderr);
+    const run = await runClient(userHome, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    assert.equal(run.code, 3, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /403 not_registered: HRM is not in your registered products/);
+
+    // Registered (a PROF product, no free months, no subscription): the plan shows, the download may not.
+    await admin("POST", "/api/v1/admin/products", {
+      code: "HRM-PROF",
+      name: "HRM PROF",
+      edition: "prof",
+      configurations: ["HRM"],
+      freeSupportMonths: 0,
+    });
+    const issued = await admin("POST", "/api/v1/admin/registration-numbers", {
+      product: "HRM-PROF",
+      count: 1,
+      pin: false,
+      vendorRegistered: true,
+    });
+    // PIN registration of a PROF number needs a subscription, so the authorisation is written directly.
+    const { registrationNumber } = issued.items[0];
+    const user = await upkeep.database.db
+      .selectFrom("users")
+      .select("id")
+      .where("login", "=", "plain-user")
+      .executeTakeFirstOrThrow();
+    await upkeep.database.db
+      .insertInto("authorizations")
+      .values({
+        registration_number: registrationNumber,
+        user_id: user.id,
+        method: "pin",
+        partner_id: null,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    upkeep.services.entitlements.invalidate(user.id);
+    const status = await runClient(userHome, ["status"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`${registrationNumber} {2}HRM-PROF \\(prof\\)`));
+
+    const plan = await runClient(userHome, [
+      "check",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--json",
+    ]);
+    assert.equal(plan.code, 3, plan.stderr);
+    const events = jsonLines(plan.stdout);
+    const download = (
+      events.find((e) => e.event === "plan")!.plan as { download: { allowed: boolean; code: string } }
+    ).download;
+    assert.equal(download.allowed, false);
+    const refusal = events.find((e) => e.event === "not-allowed")!;
+    assert.equal(refusal.code, download.code);
+    const human = await runClient(userHome, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    assert.equal(human.code, 3);
+    assert.match(human.stdout, /Steps \(3\):/);
+    assert.match(human.stdout, new RegExp(`may not download updates of HRM: ${download.code}: `));
+
+    const templates = join(work, "tmplts-user");
+    const fetchRun = await runClient(userHome, [
+      "download",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(fetchRun.code, 3, fetchRun.stderr);
+    assert.deepEqual(filesUnder(templates), []);
+  });
+
+  it("download: killed midway, it resumes with a Range request and installs the chain in the templates layout", async () => {
+    const templates = join(work, "tmplts");
+    throttle = 25;
+    const child = spawn(
+      process.execPath,
+      [BIN, "download", "--configuration", "HRM", "--version", "3.0.10.32", "--templates", templates],
+      { cwd: ROOT, env: { ...process.env, UPKEEP_CLIENT_HOME: home }, stdio: "ignore" },
+    );
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    let part: string | undefined;
+    for (let i = 0; i < 400 && !part; i++) {
+      await sleep(50);
+      part = filesUnder(join(home, "downloads")).find(
+        (f) => f.endsWith(".part") && f.includes("3_0_13_2") && statSync(f).size > 1024 * 1024,
+      );
+    }
+    assert.ok(part, "the large download started");
+    child.kill("SIGKILL");
+    await exited;
+    throttle = 0;
+    const partial = statSync(part).size;
+    assert.ok(partial < releases["3.0.13.2"]!.bytes.length);
+    assert.deepEqual(filesUnder(templates), [], "nothing is installed before every file is verified");
+
+    const run = await runClient(home, [
+      "download",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /3\.0\.13\.2: resuming at/);
+    assert.match(run.stdout, /Installed 3\.0\.13\.2 into /);
+
+    const log = await upkeep.database.db
+      .selectFrom("download_log")
+      .selectAll()
+      .where("distribution_id", "=", releases["3.0.13.2"]!.distributionId)
+      .execute();
+    const resumed = log.find((row) => row.status === 206);
+    assert.ok(resumed, `a 206 in ${JSON.stringify(log)}`);
+    const start = Number(resumed.range!.split("-")[0]);
+    assert.ok(start > 0 && start <= partial, `resumed at ${start}, had ${partial}`);
+
+    // The layout: <tmplts>/<vendor>/<CODE>/<x_y_z_w>/ with the unpacked package.
+    assert.deepEqual(readdirSync(join(templates, "1c", "HRM")).sort(), ["3_0_11_36", "3_0_12_5", "3_0_13_2"]);
+    const real = readdirSync(join(templates, "1c", "HRM", "3_0_11_36"));
+    for (const name of ["1cv8.cfu", "1cv8.mft", "1cv8upd.htm", "UpdInfo.txt"])
+      assert.ok(real.includes(name), name);
+    assert.ok(
+      real.some((name) => /Что нового/i.test(name) || name.endsWith(".htm")),
+      "the what's new page",
+    );
+    assert.ok(
+      real.some((name) => /[а-яА-Я]/.test(name)),
+      `CP866 names decoded: ${real.join(", ")}`,
+    );
+    assert.equal(
+      parseUpdInfo(readFileSync(join(templates, "1c", "HRM", "3_0_11_36", "UpdInfo.txt"), "utf8")).version,
+      "3.0.11.36",
+    );
+    const big = readFileSync(join(templates, "1c", "HRM", "3_0_13_2", "1cv8.cfu"));
+    assert.equal(big.length, 6 * 1024 * 1024);
+    assert.ok(
+      releases["3.0.13.2"]!.bytes.includes(big.subarray(0, 4096)),
+      "the .cfu bytes came from the package",
+    );
+    assert.deepEqual(filesUnder(join(home, "downloads")), [], "no partial or downloaded file is left behind");
+    assert.ok(!readdirSync(join(templates, "1c", "HRM")).some((name) => name.startsWith(".")));
+  });
+
+  it("templates: lists the folders offline and the chain the same planner allows", async () => {
+    const templates = join(work, "tmplts");
+    const offline = join(work, "home-offline");
+    const run = await runClient(offline, [
+      "templates",
+      "--templates",
+      templates,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--json",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const event = jsonLines(run.stdout).find((e) => e.event === "templates")!;
+    const folders = event.folders as { version: string; fromVersions: string[]; updateDate: string }[];
+    assert.deepEqual(
+      folders.map((f) => f.version),
+      ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
+    );
+    assert.equal(folders[0]!.updateDate, "2013-12-16");
+    const plan = event.plan as { status: string; steps: { version: string }[] };
+    assert.equal(plan.status, "update-available");
+    assert.deepEqual(
+      plan.steps.map((s) => s.version),
+      ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
+    );
+
+    const fromMiddle = await runClient(offline, [
+      "templates",
+      "--templates",
+      templates,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.11.36",
+    ]);
+    assert.equal(fromMiddle.code, 0);
+    assert.match(fromMiddle.stdout, /Chain from 3\.0\.11\.36 to 3\.0\.13\.2 \(2 step\(s\)\)/);
+    const unknown = await runClient(offline, [
+      "templates",
+      "--templates",
+      templates,
+      "--configuration",
+      "HRM",
+      "--version",
+      "2.0.0.1",
+    ]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stdout, /No chain of templates leads from 2\.0\.0\.1/);
+  });
+
+  it("update: a failing backup applies nothing; then every step is applied in order and logged", async () => {
+    const templates = join(work, "tmplts");
+    const applied = join(work, "applied.txt");
+    const applyCmd = `sh -c 'echo "$1 $2 $UPKEEP_STEP_VERSION $UPKEEP_STEP_FROM" >> ${applied}' apply`;
+    const common = [
+      "update",
+      "--templates",
+      templates,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--apply-cmd",
+      applyCmd,
+    ];
+    const failed = await runClient(join(work, "home-offline"), [...common, "--backup-cmd", "exit 7"]);
+    assert.notEqual(failed.code, 0);
+    assert.match(failed.stderr, /backup failed \(exit code 7\); nothing was applied/);
+    assert.ok(!existsSync(applied), "no step ran");
+
+    const backupMarker = join(work, "backup.done");
+    const ok = await runClient(join(work, "home-offline"), [
+      ...common,
+      "--backup-cmd",
+      `touch ${backupMarker}`,
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok(existsSync(backupMarker));
+    const lines = readFileSync(applied, "utf8").trim().split("\n");
+    assert.deepEqual(lines, [
+      `${join(templates, "1c", "HRM", "3_0_11_36")} 3.0.11.36 3.0.11.36 3.0.10.32`,
+      `${join(templates, "1c", "HRM", "3_0_12_5")} 3.0.12.5 3.0.12.5 3.0.11.36`,
+      `${join(templates, "1c", "HRM", "3_0_13_2")} 3.0.13.2 3.0.13.2 3.0.12.5`,
+    ]);
+    const log = JSON.parse(readFileSync(join(templates, "upkeep-update-log.json"), "utf8"));
+    assert.deepEqual(
+      log.map((entry: { result: string }) => entry.result),
+      ["backup-failed", "applied"],
+    );
+    assert.deepEqual(
+      log[1].steps.map((s: { version: string }) => s.version),
+      ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
+    );
+  });
+
+  it("a tampered blob is refused with the reason, and nothing is installed", async () => {
+    const templates = join(work, "tmplts-tampered");
+    const blob = await blobPath(releases["3.0.12.5"]!.distributionId);
+    const original = readFileSync(blob);
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 100] = tampered[tampered.length - 100]! ^ 0xff;
+    writeFileSync(blob, tampered);
+    try {
+      const run = await runClient(home, [
+        "download",
+        "--configuration",
+        "HRM",
+        "--version",
+        "3.0.10.32",
+        "--templates",
+        templates,
+        "--json",
+      ]);
+      assert.equal(run.code, 6, run.stderr);
+      assert.match(
+        run.stderr,
+        /Refused: the downloaded HRM\/3_0_12_5\/update\/1cv8\.zip does not match the signed metadata/,
+      );
+      assert.match(run.stderr, /Nothing was installed/);
+      assert.ok(jsonLines(run.stdout).some((e) => e.event === "refused"));
+      assert.deepEqual(filesUnder(templates), [], "nothing installed");
+      assert.ok(
+        !filesUnder(join(home, "downloads")).some((f) => f.includes("3_0_12_5")),
+        "the bad bytes are gone",
+      );
+    } finally {
+      writeFileSync(blob, original);
+    }
+  });
+
+  it("expired metadata is refused, and so is a rolled-back timestamp", async () => {
+    const templates = join(work, "tmplts-expired");
+    const before = await (await fetch(`${server}/tuf/timestamp.json`)).text();
+    // A server whose clock is a month behind signs metadata that has already expired (and, by its
+    // own clock, sees no reason to re-sign it).
+    clockOffset = -30 * DAY;
+    try {
+      await upload(
+        releases["3.0.11.36"]!.id,
+        "full",
+        await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
+      );
+      const expired = await runClient(home, [
+        "download",
+        "--configuration",
+        "HRM",
+        "--version",
+        "3.0.10.32",
+        "--templates",
+        templates,
+      ]);
+      assert.equal(expired.code, 6, expired.stderr);
+      assert.match(expired.stderr, /has expired/);
+      assert.deepEqual(filesUnder(templates), []);
+    } finally {
+      clockOffset = 0;
+    }
+
+    // A fresh signature, then the server hands out the older timestamp again.
+    await upload(
+      releases["3.0.11.36"]!.id,
+      "full",
+      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
+    );
+    const refreshed = await runClient(home, [
+      "download",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.12.5",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    rolledBackTimestamp = before;
+    try {
+      const rolledBack = await runClient(home, [
+        "download",
+        "--configuration",
+        "HRM",
+        "--version",
+        "3.0.10.32",
+        "--templates",
+        join(work, "tmplts-rollback"),
+      ]);
+      assert.equal(rolledBack.code, 6, rolledBack.stderr);
+      assert.match(rolledBack.stderr, /rollback|older than what this client already trusts/);
+      assert.deepEqual(filesUnder(join(work, "tmplts-rollback")), []);
+    } finally {
+      rolledBackTimestamp = null;
+    }
+  });
+
+  it("mirror: copies what the account may download; a machine without network installs from file://", async () => {
+    const out = join(work, "mirror");
+    const run = await runClient(home, ["mirror", "--out", out]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(existsSync(join(out, "mirror.json")));
+    for (const name of ["root.json", "1.root.json", "timestamp.json", "snapshot.json", "targets.json"]) {
+      assert.ok(existsSync(join(out, "tuf", name)), name);
+    }
+    const copy = readFileSync(join(out, "tuf", "targets", "HRM", "3_0_13_2", "update", "1cv8.zip"));
+    assert.equal(
+      createHash("sha256").update(copy).digest("hex"),
+      createHash("sha256").update(releases["3.0.13.2"]!.bytes).digest("hex"),
+    );
+
+    const offlineHome = join(work, "home-mirror");
+    const templates = join(work, "tmplts-mirror");
+    const mirrorUrl = `file://${out}`;
+    const check = await runClient(offlineHome, [
+      "check",
+      "--server",
+      mirrorUrl,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--json",
+    ]);
+    assert.equal(check.code, 0, check.stderr);
+    const plan = jsonLines(check.stdout).find((e) => e.event === "plan")!.plan as {
+      steps: { version: string }[];
+    };
+    assert.deepEqual(
+      plan.steps.map((s) => s.version),
+      ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
+    );
+    const download = await runClient(offlineHome, [
+      "download",
+      "--server",
+      mirrorUrl,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(download.code, 0, download.stderr);
+    assert.deepEqual(readdirSync(join(templates, "1c", "HRM")).sort(), ["3_0_11_36", "3_0_12_5", "3_0_13_2"]);
+
+    // `connect` to a mirror makes it the default source; no login is needed.
+    const diskHome = join(work, "home-disk");
+    const connect = await runClient(diskHome, ["connect", "--server", mirrorUrl]);
+    assert.equal(connect.code, 0, connect.stderr);
+    assert.match(connect.stdout, /Using the mirror file:\/\//);
+    const diskCheck = await runClient(diskHome, ["check", "--configuration", "HRM", "--version", "3.0.12.5"]);
+    assert.equal(diskCheck.code, 0, diskCheck.stderr);
+    assert.match(diskCheck.stdout, /update available to 3\.0\.13\.2/);
+    assert.match(diskCheck.stdout, /## 3\.0\.13\.2\n\* Payroll changes of 3\.0\.13\.2\./);
+
+    // A tampered file in the mirror is refused just the same.
+    const tamperedTemplates = join(work, "tmplts-mirror-tampered");
+    const target = join(out, "tuf", "targets", "HRM", "3_0_12_5", "update", "1cv8.zip");
+    const bytes = readFileSync(target);
+    bytes[10] = bytes[10]! ^ 0xff;
+    writeFileSync(target, bytes);
+    const refused = await runClient(offlineHome, [
+      "download",
+      "--server",
+      mirrorUrl,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      tamperedTemplates,
+    ]);
+    assert.equal(refused.code, 6, refused.stderr);
+    assert.deepEqual(filesUnder(tamperedTemplates), []);
+  });
+
+  it("an unreachable server gives exit code 5 and installs nothing", async () => {
+    const port = await deadPort();
+    const dead = `http://127.0.0.1:${port}`;
+    const connect = await runClient(join(work, "home-dead"), [
+      "connect",
+      "--server",
+      dead,
+      "--login",
+      "support-1",
+    ]);
+    assert.equal(connect.code, 5, connect.stderr);
+    assert.match(connect.stderr, /Cannot reach the update server/);
+
+    // A connected client whose server went away.
+    const deadHome = join(work, "home-dead2");
+    mkdirSync(deadHome, { recursive: true });
+    const config = JSON.parse(readFileSync(join(home, "client.json"), "utf8"));
+    writeFileSync(join(deadHome, "client.json"), JSON.stringify({ ...config, server: dead }), {
+      mode: 0o600,
+    });
+    const templates = join(work, "tmplts-dead");
+    const run = await runClient(deadHome, [
+      "download",
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(run.code, 5, run.stderr);
+    assert.match(run.stderr, /Cannot reach the update server .*ECONNREFUSED/);
+    assert.deepEqual(filesUnder(templates), []);
+  });
+
+  it("a revoked token asks to reconnect (exit 4); disconnect revokes the token and forgets it", async () => {
+    const token = JSON.parse(readFileSync(join(home, "client.json"), "utf8")).token as string;
+    const revoke = await fetch(`${server}/api/v1/auth/token`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(revoke.status, 204);
+    const run = await runClient(home, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(run.stderr, /refused the saved token/);
+    assert.match(run.stderr, /Connect again: upkeep-client connect --server/);
+
+    const again = await runClient(home, ["connect", "--server", server, "--login", "support-1"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /signing keys already trusted/);
+    const fresh = JSON.parse(readFileSync(join(home, "client.json"), "utf8")).token as string;
+    const disconnect = await runClient(home, ["disconnect"]);
+    assert.equal(disconnect.code, 0, disconnect.stderr);
+    assert.match(disconnect.stdout, /the device token was revoked/);
+    assert.ok(!existsSync(join(home, "client.json")));
+    const me = await fetch(`${server}/api/v1/me`, { headers: { authorization: `Bearer ${fresh}` } });
+    assert.equal(me.status, 401);
+    const after = await runClient(home, ["status"]);
+    assert.equal(after.code, 4);
+    assert.match(after.stderr, /not connected/);
+  });
+});
