@@ -19,14 +19,14 @@ export interface Upkeep {
   close(): Promise<void>;
 }
 
-function openBlobStore(config: Config): BlobStore {
+async function openBlobStore(config: Config): Promise<BlobStore> {
   if (config.storageUrl) {
     throw new Error(
       `STORAGE_URL=${config.storageUrl}: only the local disk store is available in this version.`,
     );
   }
   const store = new LocalBlobStore(join(config.dataDir, "blobs"));
-  void store.sweepTemporaryFiles();
+  await store.sweepTemporaryFiles();
   return store;
 }
 
@@ -35,14 +35,8 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
   const database = await openDatabase(config);
   try {
     await migrateToLatest(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const blobs = openBlobStore(config);
-  let services: Services;
-  try {
-    services = createServices({
+    const blobs = await openBlobStore(config);
+    const services = createServices({
       db: database.db,
       blobs,
       clock: options.clock ?? systemClock,
@@ -58,11 +52,11 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
     });
     // Signs root 1 on the first start, and catches up with changes a failed re-sign missed.
     await services.tuf.refresh();
+    return { config, database, blobs, services, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { config, database, blobs, services, close: () => database.close() };
 }
 
 export async function startServer(upkeep: Upkeep, options: HttpOptions = {}): Promise<FastifyInstance> {

@@ -12,7 +12,6 @@ export interface Config {
   readonly activationDelayMinutes: number;
   readonly tokenTtlDays: number;
   readonly logLevel: string;
-  readonly publicUrl: string | null;
   /** UPKEEP_PIN_KEY: the PIN HMAC key as hex; unset, it is kept at <dataDir>/secrets/pin-key. */
   readonly pinKeyHex: string | null;
   /** UPKEEP_SMTP_URL: smtp(s)://... for partners' letters; unset, they are written to <dataDir>/outbox/. */
@@ -39,7 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activationDelayMinutes: integer(env, "UPKEEP_ACTIVATION_DELAY_MINUTES", 15),
     tokenTtlDays: integer(env, "UPKEEP_TOKEN_TTL_DAYS", 90),
     logLevel: env.LOG_LEVEL || "info",
-    publicUrl: env.UPKEEP_PUBLIC_URL || null,
     pinKeyHex: env.UPKEEP_PIN_KEY || null,
     smtpUrl: env.UPKEEP_SMTP_URL || null,
     mailFrom: env.UPKEEP_MAIL_FROM || "upkeep@localhost",

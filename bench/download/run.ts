@@ -15,7 +15,6 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -23,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { openUpkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { freePort } from "../../test/support/ports.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024;
@@ -49,17 +49,6 @@ function ensureDebianPackage(command: string, pkg: string): string {
     found = lookup();
   }
   return String(found.stdout).trim().split("\n")[0]!;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** Random bytes, generated chunk by chunk: the 1 GiB is never in memory at once. */

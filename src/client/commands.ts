@@ -11,8 +11,15 @@ import { ClientError, EXIT, verificationFailed } from "./errors.ts";
 import { downloadsDir, forgetConfig, loadConfig, metadataDir, normalizeServer, saveConfig } from "./home.ts";
 import { formatBytes, type Output } from "./output.ts";
 import { isMirrorServer, openSession, openVerifiedUpdater, type Session } from "./session.ts";
-import { type MirrorConfiguration, type MirrorIndex, mirrorPaths, ServerSource } from "./source.ts";
 import {
+  MIRROR_INDEX,
+  type MirrorConfiguration,
+  type MirrorIndex,
+  mirrorPaths,
+  ServerSource,
+} from "./source.ts";
+import {
+  checkFolderName,
   installPackage,
   isInstalled,
   planTemplates,
@@ -20,7 +27,15 @@ import {
   sweepTemporaryFolders,
   templateFolder,
 } from "./templates.ts";
-import { fetchMetadata, targetCustom, targetInfo, targetSha256, trustOnFirstUse, verifyFile } from "./tuf.ts";
+import {
+  earliestExpiry,
+  fetchMetadata,
+  targetCustom,
+  targetInfo,
+  targetSha256,
+  trustOnFirstUse,
+  verifyFile,
+} from "./tuf.ts";
 import type { Configuration, Plan, PlanStep } from "./types.ts";
 
 /** `<configuration>/<x_y_z_w>/<kind>/<fileName>`, as the server names TUF targets. */
@@ -351,8 +366,18 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   const session = openSession(options);
   const templates = resolve(options.templates);
   const configuration: Configuration = await session.source.configuration(options.configuration);
+  // The vendor and code name folders of the templates directory but are not signed: plain names only.
+  const origin = session.isMirror ? `the mirror's ${MIRROR_INDEX}` : `the server ${session.server}`;
+  checkFolderName("vendor", configuration.vendor, origin);
+  checkFolderName("configuration code", configuration.code, origin);
   const plan = await fetchPlan(session, options);
   out.event("plan", { plan });
+  checkFolderName("configuration code", plan.configuration, origin);
+  if (plan.configuration !== configuration.code) {
+    throw verificationFailed(
+      `${origin} planned ${JSON.stringify(plan.configuration)} when asked for ${configuration.code}`,
+    );
+  }
   if (!plan.download.allowed) throw entitlementError(plan);
   if (plan.status === "up-to-date") {
     out.note(`${plan.configuration} ${plan.from} is up to date.`, "done", { installed: [] });
@@ -411,7 +436,7 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   const installed: string[] = [];
   for (const { step, file, folder } of fetched) {
-    const files = await installPackage(file, folder, step.version);
+    const files = await installPackage(file, folder, step.version, templates);
     rmSync(file, { force: true });
     installed.push(step.version);
     out.note(`Installed ${step.version} into ${folder} (${files.length} files)`, "installed", {
@@ -642,6 +667,9 @@ export async function mirror(
   try {
     for (const configuration of await source.configurations()) {
       if (wanted && !wanted.has(configuration.code)) continue;
+      // Names of the mirror's files, and later of template folders: plain names only.
+      checkFolderName("configuration code", configuration.code, `the server ${session.server}`);
+      checkFolderName("vendor", configuration.vendor, `the server ${session.server}`);
       const releases = await source.releases(configuration.code);
       let verdict = {
         allowed: true,
@@ -650,6 +678,7 @@ export async function mirror(
         month: null as string | null,
       };
       for (const release of releases) {
+        checkFolderName("release id", release.id, `the server ${session.server}`);
         const full = await source.release(release.id);
         mkdirSync(join(root, "releases"), { recursive: true });
         writeFileSync(paths.release(release.id), JSON.stringify(full, null, 2));
@@ -721,11 +750,22 @@ export async function mirror(
     configurations,
   };
   writeFileSync(paths.index, JSON.stringify(index, null, 2));
+  const expires = earliestExpiry(paths.tuf, ["timestamp.json", "snapshot.json", "targets.json", "root.json"]);
+  out.info(
+    `The mirror's signed metadata expires at ${expires?.toISOString() ?? "(unknown)"} (the server signs it ` +
+      "for about a day); after that clients refuse the mirror until it is refreshed: run " +
+      `upkeep-client mirror --out ${root} again.`,
+  );
   out.note(
     `Mirror of ${session.server} written to ${root}: ${configurations.length} configuration(s), ${copied} file(s)` +
       `${skipped ? `, ${skipped} configuration(s) not downloadable` : ""}. Use it with --server file://${root}`,
     "done",
-    { out: root, configurations: configurations.map((c) => c.code), files: copied },
+    {
+      out: root,
+      configurations: configurations.map((c) => c.code),
+      files: copied,
+      expiresAt: expires?.toISOString() ?? null,
+    },
   );
   return EXIT.ok;
 }

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UPDATE_DISTRIBUTION } from "../domain/catalogue.ts";
 import { AppError } from "../domain/errors.ts";
-import { planUpdate, ReleaseGraph } from "../domain/update-planner.ts";
+import { describeUpdatePlan } from "../domain/plan-description.ts";
+import { ReleaseGraph } from "../domain/update-planner.ts";
 import { normalizeVersion } from "../domain/version.ts";
 import { ApiClient, ApiError } from "./api.ts";
 import { ClientError } from "./errors.ts";
@@ -86,34 +86,16 @@ export function planFromReleases(
 ): Plan {
   const graph = new ReleaseGraph(releases);
   if (!graph.newest) throw new ClientError(`${request.configuration} has no published release yet.`);
-  let plan: ReturnType<typeof planUpdate<Release>>;
   try {
-    plan = planUpdate(graph, {
+    const description = describeUpdatePlan(graph as typeof graph & { newest: Release }, {
+      ...request,
       from: normalizeVersion(request.version),
-      ...(request.target ? { target: request.target } : {}),
-      ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
     });
+    return { ...description, download };
   } catch (error) {
     if (error instanceof AppError) throw new ClientError(error.message);
     throw error;
   }
-  const steps = plan.steps.map(({ release }) => ({
-    version: release.version,
-    releaseId: release.id,
-    releasedOn: release.releasedOn,
-    minPlatformVersion: release.minPlatformVersion,
-    distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
-  }));
-  return {
-    status: plan.status,
-    configuration: request.configuration,
-    from: plan.from,
-    to: plan.to ?? graph.newest.version,
-    steps,
-    platformUpgrade: plan.platformUpgrade,
-    totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
-    download,
-  };
 }
 
 export const MIRROR_INDEX = "mirror.json";

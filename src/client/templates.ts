@@ -5,12 +5,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AppError } from "../domain/errors.ts";
 import { parseUpdInfo, type UpdInfo } from "../domain/upd-info.ts";
 import { planUpdate, ReleaseGraph, type UpdatePlan } from "../domain/update-planner.ts";
 import { normalizeVersion, versionFromUnderscore, versionToUnderscore } from "../domain/version.ts";
-import { ClientError } from "./errors.ts";
+import { ClientError, verificationFailed } from "./errors.ts";
 import { unpackZip } from "./unzip.ts";
 
 export interface TemplateFolder {
@@ -116,8 +116,46 @@ export function planTemplates(
   }
 }
 
+/**
+ * A vendor or configuration code becomes a folder name of the templates directory, yet it comes from
+ * unsigned data (mirror.json, the API's JSON): only plain names are accepted, never `..` or a slash.
+ */
+export const SAFE_FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function isSafeFolderName(name: unknown): name is string {
+  return typeof name === "string" && SAFE_FOLDER_NAME.test(name) && name !== "." && name !== "..";
+}
+
+/** Refuses (exit code 6) a vendor, configuration code or id that is not a plain file or folder name. */
+export function checkFolderName(what: string, name: unknown, source: string): string {
+  if (!isSafeFolderName(name)) {
+    throw verificationFailed(
+      `the ${what} ${JSON.stringify(name)} given by ${source} is not a safe folder name ` +
+        `(letters, digits, "_", "." and "-", at most 64, starting with a letter or digit)`,
+    );
+  }
+  return name;
+}
+
+/** Whether `path`, once resolved, lies strictly inside `root`. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
+}
+
+function assertInside(root: string, folder: string): void {
+  if (!isInside(root, folder)) {
+    throw verificationFailed(`the install folder ${folder} lies outside the templates directory ${root}`);
+  }
+}
+
+/** `<root>/<vendor>/<code>/<x_y_z_w>`, refused unless the names are plain and the folder stays inside root. */
 export function templateFolder(root: string, vendor: string, code: string, version: string): string {
-  return join(root, vendor, code, versionToUnderscore(version));
+  checkFolderName("vendor", vendor, "the update source");
+  checkFolderName("configuration code", code, "the update source");
+  const folder = join(resolve(root), vendor, code, versionToUnderscore(version));
+  assertInside(root, folder);
+  return folder;
 }
 
 /** Whether the folder for `version` already holds that version's package. */
@@ -132,8 +170,15 @@ export function isInstalled(folder: string, version: string): boolean {
 /**
  * Unpacks a verified package into a temporary folder beside `finalDir`, checks that its UpdInfo.txt
  * names `version`, then renames it into place: the templates directory never shows half a package.
+ * With `root`, a `finalDir` that does not lie inside that templates directory is refused first.
  */
-export async function installPackage(zipFile: string, finalDir: string, version: string): Promise<string[]> {
+export async function installPackage(
+  zipFile: string,
+  finalDir: string,
+  version: string,
+  root?: string,
+): Promise<string[]> {
+  if (root !== undefined) assertInside(root, finalDir);
   const parent = dirname(finalDir);
   mkdirSync(parent, { recursive: true });
   const suffix = randomBytes(4).toString("hex");
@@ -168,6 +213,8 @@ export async function installPackage(zipFile: string, finalDir: string, version:
 
 /** Leftovers of an interrupted install (temporary folders beside the version folders). */
 export function sweepTemporaryFolders(root: string, vendor: string, code: string): void {
+  checkFolderName("vendor", vendor, "the update source");
+  checkFolderName("configuration code", code, "the update source");
   const dir = join(root, vendor, code);
   if (!isDirectory(dir)) return;
   for (const name of readdirSync(dir)) {

@@ -36,7 +36,7 @@ export function metadataBaseUrl(server: string): string {
   return `${server}/tuf`;
 }
 
-function isFileServer(server: string): boolean {
+export function isFileServer(server: string): boolean {
   return server.startsWith("file:");
 }
 
@@ -108,9 +108,18 @@ export function tufFailure(server: string, error: unknown): ClientError {
   if (error instanceof ClientError) return error;
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof ExpiredMetadataError || /expired/i.test(text)) {
+    if (isFileServer(server)) {
+      // A mirror is a snapshot: its timestamp.json lasts as long as the server signs it for (a day).
+      return verificationFailed(
+        `the mirror ${fileURLToPath(server)} has expired (${text}). A mirror's signed metadata lasts ` +
+          "only about a day after it was written; it must be refreshed: on a machine connected to the " +
+          "update server run `upkeep-client mirror --out <folder>` and bring that folder here again " +
+          `(in place of ${fileURLToPath(server)})`,
+      );
+    }
     return verificationFailed(
-      `the signed update metadata of ${server} has expired (${text}); the server must re-sign it, ` +
-        "or the mirror must be refreshed",
+      `the signed update metadata of ${server} has expired (${text}); the server must re-sign it ` +
+        "(is its clock, or this machine's, wrong?)",
     );
   }
   if (error instanceof BadVersionError || /version .*must be|rollback|Expected .* version/i.test(text)) {
@@ -162,6 +171,26 @@ export async function verifyFile(info: TargetFile, file: string): Promise<void> 
         `signed sha256 ${info.hashes.sha256 ?? "?"})`,
     );
   }
+}
+
+/** The earliest `expires` of the signed metadata files in `dir` (a mirror lasts until then), or null. */
+export function earliestExpiry(dir: string, names: readonly string[]): Date | null {
+  let earliest: Date | null = null;
+  for (const name of names) {
+    try {
+      const expires = new Date(
+        (JSON.parse(readFileSync(join(dir, name), "utf8")) as MetadataFile).signed.expires,
+      );
+      if (!Number.isNaN(expires.getTime()) && (!earliest || expires < earliest)) earliest = expires;
+    } catch {
+      // missing or unreadable: tuf-js refuses it on use
+    }
+  }
+  return earliest;
+}
+
+interface MetadataFile {
+  readonly signed: { readonly expires: string };
 }
 
 export function targetSha256(info: TargetFile): string {

@@ -1,34 +1,12 @@
-/** The server's JSON shapes the client reads (see src/http/api/schemas.ts). */
-export interface Distribution {
-  readonly id: string;
-  readonly kind: string;
-  readonly fileName: string;
-  readonly size: number;
-  readonly sha256: string;
-}
+/**
+ * The server's JSON shapes the client reads. Type-only imports: nothing of the server is loaded
+ * at run time, and the client cannot drift from what the server sends.
+ */
+import type { PlanDescription, PlannedStep } from "../domain/plan-description.ts";
+import type { Configuration, Distribution, Release, ReleaseWithDocuments } from "../services/catalog.ts";
 
-export interface Release {
-  readonly id: string;
-  readonly configuration: string;
-  readonly version: string;
-  readonly releasedOn: string;
-  readonly minPlatformVersion: string | null;
-  readonly status: string;
-  readonly updateFrom: string[];
-  readonly distributions: Distribution[];
-}
-
-export interface ReleaseWithDocuments extends Release {
-  readonly documents: { readonly whatsNew?: string; readonly [name: string]: string | undefined };
-}
-
-export interface Configuration {
-  readonly code: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly vendor: string;
-  readonly programName: string | null;
-}
+export type { Configuration, Distribution, Release, ReleaseWithDocuments };
+export type PlanStep = PlannedStep;
 
 export interface DownloadVerdict {
   readonly allowed: boolean;
@@ -37,22 +15,7 @@ export interface DownloadVerdict {
   readonly month: string | null;
 }
 
-export interface PlanStep {
-  readonly version: string;
-  readonly releaseId: string;
-  readonly releasedOn: string;
-  readonly minPlatformVersion: string | null;
-  readonly distribution: Distribution | null;
-}
-
-export interface Plan {
-  readonly status: "up-to-date" | "update-available" | "no-path";
-  readonly configuration: string;
-  readonly from: string;
-  readonly to: string;
-  readonly steps: PlanStep[];
-  readonly platformUpgrade: null | { readonly requiredVersion: string };
-  readonly totalSize: number;
+export interface Plan extends PlanDescription {
   readonly download: DownloadVerdict;
 }
 

@@ -25,10 +25,20 @@ export function pinFromRandomBytes(bytes: Uint8Array): string | null {
   return (value % PIN_RANGE).toString().padStart(PIN_DIGITS, "0");
 }
 
-/** Strips spaces and dashes; the PIN itself never appears in the error (it is a secret). */
+/** Strips spaces and dashes: the 16 digits of a well-formed PIN, or null for anything else. */
+export function parsePin(text: unknown): string | null {
+  if (typeof text !== "string" || text.length > 64) return null;
+  const pin = text.replace(/[\s-]/g, "");
+  return /^[0-9]{16}$/.test(pin) ? pin : null;
+}
+
+/**
+ * Strips spaces and dashes; the PIN itself never appears in the error (it is a secret). For
+ * formatting only: checking a PIN treats a malformed one as a wrong one (parsePin), never as a 400.
+ */
 export function normalizePin(text: unknown): string {
-  const pin = typeof text === "string" ? text.replace(/[\s-]/g, "") : "";
-  if (!/^[0-9]{16}$/.test(pin)) {
+  const pin = parsePin(text);
+  if (pin === null) {
     throw badRequest(
       "invalid_pin_format",
       `A PIN is ${PIN_DIGITS} digits, optionally grouped by spaces or dashes, e.g. 1234-5678-9012-3456.`,
@@ -52,14 +62,23 @@ const NUMBER_LOW = 1_000_000_000; // 10 digits, no leading zero: [10^9, 10^10)
 const NUMBER_RANGE = 9_000_000_000;
 const NUMBER_LIMIT = Math.floor(2 ** 40 / NUMBER_RANGE) * NUMBER_RANGE;
 
-export function validateRegistrationNumber(text: unknown, field = "registrationNumber"): string {
+/** Why a value is not a registration number, or null when it is one. */
+export function registrationNumberProblem(text: unknown): string | null {
   const value = typeof text === "string" ? text.trim() : text;
-  if (typeof value === "string" && REGISTRATION_NUMBER.test(value)) return value;
-  throw badRequest(
-    "invalid_registration_number",
-    `${field} must be a registration number of 8 to 12 digits, got ${JSON.stringify(text)}.`,
-    { field, value: text },
-  );
+  if (typeof value === "string" && REGISTRATION_NUMBER.test(value)) return null;
+  return "must be a registration number of 8 to 12 digits";
+}
+
+/**
+ * The trimmed number, or 400 validation_failed in the shape of every form validation:
+ * `fields: [{ field, message }]`.
+ */
+export function validateRegistrationNumber(text: unknown, field = "registrationNumber"): string {
+  const message = registrationNumberProblem(text);
+  if (message === null) return (text as string).trim();
+  throw badRequest("validation_failed", `${field} ${message}, got ${JSON.stringify(text)}.`, {
+    fields: [{ field, message }],
+  });
 }
 
 /** A uniformly distributed 10-digit registration number not starting with 0, or null (p ≈ 0.14%) to draw again. */

@@ -63,6 +63,20 @@ export function sendProblem(
     .send(problem);
 }
 
+/** Stable names for the framework's own client errors (malformed JSON, wrong media type, too large). */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_content_length",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
+};
+
+function frameworkCode(code: string | undefined): string {
+  if (!code) return "bad_request";
+  return FRAMEWORK_CODES[code] ?? code.replace(/^FST_ERR_/, "").toLowerCase();
+}
+
 /** Every error leaves as RFC 9457 problem+json with a stable `code`. */
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
@@ -88,8 +102,7 @@ export function registerProblemHandlers(app: FastifyInstance) {
         "Something went wrong on the server; it has been logged.",
       );
     }
-    const code = (fastifyError.code ?? "bad_request").replace(/^FST_ERR_/, "").toLowerCase();
-    return sendProblem(reply, status, code, fastifyError.message);
+    return sendProblem(reply, status, frameworkCode(fastifyError.code), fastifyError.message);
   });
 
   app.setNotFoundHandler((request, reply) =>

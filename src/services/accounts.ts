@@ -1,12 +1,14 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { conflictOnDuplicate } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addDays } from "../domain/dates.ts";
 import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.ts";
 import { isRole, type Role } from "../domain/roles.ts";
-import { type AuditEvent, recordAudit } from "./audit.ts";
+import { recordAudit } from "./audit.ts";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
+import { insertPreparedUser } from "./user-rows.ts";
 
 export interface User {
   readonly id: string;
@@ -86,45 +88,45 @@ export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock
   const { db, clock } = deps;
   const tokenCache = new Map<string, { user: User; expiresAt: number; cachedAt: number }>();
 
-  async function insertUser(trx: Kysely<Database>, input: NewUser, audit?: Omit<AuditEvent, "subject">) {
-    validateLogin(input.login);
-    validatePassword(input.password);
-    if (!isRole(input.role)) throw badRequest("invalid_role", `Unknown role ${JSON.stringify(input.role)}.`);
-    const now = clock.now();
-    const existing = await trx
-      .selectFrom("users")
-      .select("id")
-      .where((eb) => eb(eb.fn("lower", ["login"]), "=", input.login.toLowerCase()))
-      .executeTakeFirst();
-    if (existing) throw conflict("login_taken", `The login ${input.login} is taken.`);
-    const row: UsersTable = {
-      id: randomUUID(),
-      login: input.login,
-      password_hash: await hashPassword(input.password),
-      role: input.role,
-      email: input.email ?? null,
-      display_name: input.displayName ?? null,
-      active_from: (input.activeFrom ?? now).toISOString(),
-      disabled: 0,
-      created_at: now.toISOString(),
-      partner_id: input.partnerId ?? null,
-      organization_id: input.organizationId ?? null,
-    };
-    await trx.insertInto("users").values(row).execute();
-    if (audit)
-      await recordAudit(trx, now, {
-        ...audit,
-        subject: `user:${row.id}`,
-        details: { login: row.login, role: row.role, ...audit.details },
-      });
-    return toUser(row);
-  }
-
   return {
-    insertUser,
-
-    createUser(input: NewUser, actorId: string | null = null): Promise<User> {
-      return db.transaction().execute((trx) => insertUser(trx, input, { actorId, action: "user.create" }));
+    /** Hashes the password first (Argon2id is slow on purpose), then inserts in a short transaction. */
+    async createUser(input: NewUser, actorId: string | null = null): Promise<User> {
+      validateLogin(input.login);
+      validatePassword(input.password);
+      if (!isRole(input.role))
+        throw badRequest("invalid_role", `Unknown role ${JSON.stringify(input.role)}.`);
+      const passwordHash = await hashPassword(input.password);
+      const taken = () => conflict("login_taken", `The login ${input.login} is taken.`);
+      return conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            const now = clock.now();
+            const existing = await trx
+              .selectFrom("users")
+              .select("id")
+              .where((eb) => eb(eb.fn("lower", ["login"]), "=", input.login.toLowerCase()))
+              .executeTakeFirst();
+            if (existing) throw taken();
+            const user = await insertPreparedUser(trx, now, {
+              login: input.login,
+              passwordHash,
+              role: input.role,
+              email: input.email ?? null,
+              displayName: input.displayName ?? null,
+              activeFrom: input.activeFrom ?? now,
+              partnerId: input.partnerId ?? null,
+              organizationId: input.organizationId ?? null,
+            });
+            await recordAudit(trx, now, {
+              actorId,
+              action: "user.create",
+              subject: `user:${user.id}`,
+              details: { login: user.login, role: user.role },
+            });
+            return user;
+          }),
+        taken,
+      );
     },
 
     async findByLogin(login: string): Promise<User | null> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Kysely, Selectable } from "kysely";
+import { conflictOnDuplicate } from "../db/errors.ts";
 import type { Database, DistributionsTable, ReleasesTable } from "../db/schema.ts";
 import {
   CONFIGURATION_KINDS,
@@ -125,6 +126,24 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
+export async function readProduct(db: Kysely<Database>, code: string): Promise<Product> {
+  const row = await db.selectFrom("products").selectAll().where("code", "=", code).executeTakeFirst();
+  if (!row) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
+  const configurations = await db
+    .selectFrom("product_configurations")
+    .select("configuration_code")
+    .where("product_code", "=", code)
+    .orderBy("configuration_code")
+    .execute();
+  return {
+    code: row.code,
+    name: row.name,
+    edition: row.edition as Edition,
+    freeSupportMonths: Number(row.free_support_months),
+    configurations: configurations.map((c) => c.configuration_code),
+  };
+}
+
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
 /** Told, after the commit, which configuration's published catalogue changed. */
@@ -234,32 +253,37 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         programName: input.programName ?? null,
       };
       if (!configuration.name) throw badRequest("invalid_name", "name must not be empty.");
-      await db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom("configurations")
-          .select("code")
-          .where("code", "=", code)
-          .executeTakeFirst();
-        if (existing) throw conflict("configuration_exists", `Configuration ${code} exists already.`);
-        await trx
-          .insertInto("configurations")
-          .values({
-            code,
-            name: configuration.name,
-            kind: configuration.kind,
-            vendor,
-            program_name: configuration.programName,
-            revision: 0,
-            created_at: clock.now().toISOString(),
-          })
-          .execute();
-        await recordAudit(trx, clock.now(), {
-          actorId,
-          action: "configuration.create",
-          subject: `configuration:${code}`,
-          details: { ...configuration },
-        });
-      });
+      const exists = () => conflict("configuration_exists", `Configuration ${code} exists already.`);
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            const existing = await trx
+              .selectFrom("configurations")
+              .select("code")
+              .where("code", "=", code)
+              .executeTakeFirst();
+            if (existing) throw exists();
+            await trx
+              .insertInto("configurations")
+              .values({
+                code,
+                name: configuration.name,
+                kind: configuration.kind,
+                vendor,
+                program_name: configuration.programName,
+                revision: 0,
+                created_at: clock.now().toISOString(),
+              })
+              .execute();
+            await recordAudit(trx, clock.now(), {
+              actorId,
+              action: "configuration.create",
+              subject: `configuration:${code}`,
+              details: { ...configuration },
+            });
+          }),
+        exists,
+      );
       return configuration;
     },
 
@@ -312,62 +336,55 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         freeSupportMonths: months,
         configurations,
       };
-      await db.transaction().execute(async (trx) => {
-        if (await trx.selectFrom("products").select("code").where("code", "=", code).executeTakeFirst()) {
-          throw conflict("product_exists", `Product ${code} exists already.`);
-        }
-        const known = await trx
-          .selectFrom("configurations")
-          .select("code")
-          .where("code", "in", configurations)
-          .execute();
-        const missing = configurations.filter((c) => !known.some((k) => k.code === c));
-        if (missing.length > 0) {
-          throw unprocessable("configuration_not_found", `Unknown configurations: ${missing.join(", ")}.`, {
-            missing,
-          });
-        }
-        await trx
-          .insertInto("products")
-          .values({
-            code,
-            name: product.name,
-            edition: product.edition,
-            free_support_months: months,
-            created_at: clock.now().toISOString(),
-          })
-          .execute();
-        await trx
-          .insertInto("product_configurations")
-          .values(configurations.map((c) => ({ product_code: code, configuration_code: c })))
-          .execute();
-        await recordAudit(trx, clock.now(), {
-          actorId,
-          action: "product.create",
-          subject: `product:${code}`,
-          details: { ...product },
-        });
-      });
+      const exists = () => conflict("product_exists", `Product ${code} exists already.`);
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            if (await trx.selectFrom("products").select("code").where("code", "=", code).executeTakeFirst()) {
+              throw exists();
+            }
+            const known = await trx
+              .selectFrom("configurations")
+              .select("code")
+              .where("code", "in", configurations)
+              .execute();
+            const missing = configurations.filter((c) => !known.some((k) => k.code === c));
+            if (missing.length > 0) {
+              throw unprocessable(
+                "configuration_not_found",
+                `Unknown configurations: ${missing.join(", ")}.`,
+                {
+                  missing,
+                },
+              );
+            }
+            await trx
+              .insertInto("products")
+              .values({
+                code,
+                name: product.name,
+                edition: product.edition,
+                free_support_months: months,
+                created_at: clock.now().toISOString(),
+              })
+              .execute();
+            await trx
+              .insertInto("product_configurations")
+              .values(configurations.map((c) => ({ product_code: code, configuration_code: c })))
+              .execute();
+            await recordAudit(trx, clock.now(), {
+              actorId,
+              action: "product.create",
+              subject: `product:${code}`,
+              details: { ...product },
+            });
+          }),
+        exists,
+      );
       return product;
     },
 
-    async getProduct(code: string): Promise<Product> {
-      const row = await db.selectFrom("products").selectAll().where("code", "=", code).executeTakeFirst();
-      if (!row) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
-      const configurations = await db
-        .selectFrom("product_configurations")
-        .select("configuration_code")
-        .where("product_code", "=", code)
-        .orderBy("configuration_code")
-        .execute();
-      return {
-        code: row.code,
-        name: row.name,
-        edition: row.edition as Edition,
-        freeSupportMonths: Number(row.free_support_months),
-        configurations: configurations.map((c) => c.configuration_code),
-      };
-    },
+    getProduct: (code: string) => readProduct(db, code),
 
     async createRelease(input: NewRelease, actorId: string | null): Promise<ReleaseWithDocuments> {
       const configuration = await requireConfiguration(
@@ -404,26 +421,32 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         published_at: null,
         withdrawn_at: null,
       };
-      await db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom("releases")
-          .select("id")
-          .where("configuration_code", "=", configuration.code)
-          .where("version", "=", version)
-          .executeTakeFirst();
-        if (existing) {
-          throw conflict("release_exists", `${configuration.code} ${version} exists already.`, {
-            id: existing.id,
-          });
-        }
-        await trx.insertInto("releases").values(row).execute();
-        await recordAudit(trx, clock.now(), {
-          actorId,
-          action: "release.create",
-          subject: `release:${row.id}`,
-          details: { configuration: configuration.code, version },
-        });
-      });
+      const exists = (id?: string) =>
+        conflict("release_exists", `${configuration.code} ${version} exists already.`, id ? { id } : {});
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            const existing = await trx
+              .selectFrom("releases")
+              .select("id")
+              .where("configuration_code", "=", configuration.code)
+              .where("version", "=", version)
+              .executeTakeFirst();
+            if (existing) {
+              throw conflict("release_exists", `${configuration.code} ${version} exists already.`, {
+                id: existing.id,
+              });
+            }
+            await trx.insertInto("releases").values(row).execute();
+            await recordAudit(trx, clock.now(), {
+              actorId,
+              action: "release.create",
+              subject: `release:${row.id}`,
+              details: { configuration: configuration.code, version },
+            });
+          }),
+        exists,
+      );
       return { ...toRelease(row, []), documents };
     },
 
@@ -469,45 +492,54 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const storageKey = `distributions/${release.configuration_code}/${release.id}/${id}`;
       const stored = await blobs.put(storageKey, input.body, { sha256: expected });
       let replaced: string | null = null;
+      const raced = () =>
+        conflict(
+          "upload_conflict",
+          `Another ${kind} upload for this release finished at the same moment; retry.`,
+        );
       try {
-        await db.transaction().execute(async (trx) => {
-          const previous = await trx
-            .selectFrom("distributions")
-            .select(["id", "storage_key"])
-            .where("release_id", "=", release.id)
-            .where("kind", "=", kind)
-            .executeTakeFirst();
-          if (previous) {
-            replaced = previous.storage_key;
-            await trx.deleteFrom("distributions").where("id", "=", previous.id).execute();
-          }
-          await trx
-            .insertInto("distributions")
-            .values({
-              id,
-              release_id: release.id,
-              kind,
-              file_name: fileName,
-              size: stored.size,
-              sha256: stored.sha256,
-              storage_key: storageKey,
-              created_at: clock.now().toISOString(),
-            })
-            .execute();
-          await bumpRevision(trx, release.configuration_code);
-          await recordAudit(trx, clock.now(), {
-            actorId,
-            action: "distribution.put",
-            subject: `release:${release.id}`,
-            details: {
-              kind,
-              fileName,
-              size: stored.size,
-              sha256: stored.sha256,
-              replaced: previous?.id ?? null,
-            },
-          });
-        });
+        await conflictOnDuplicate(
+          () =>
+            db.transaction().execute(async (trx) => {
+              const previous = await trx
+                .selectFrom("distributions")
+                .select(["id", "storage_key"])
+                .where("release_id", "=", release.id)
+                .where("kind", "=", kind)
+                .executeTakeFirst();
+              if (previous) {
+                replaced = previous.storage_key;
+                await trx.deleteFrom("distributions").where("id", "=", previous.id).execute();
+              }
+              await trx
+                .insertInto("distributions")
+                .values({
+                  id,
+                  release_id: release.id,
+                  kind,
+                  file_name: fileName,
+                  size: stored.size,
+                  sha256: stored.sha256,
+                  storage_key: storageKey,
+                  created_at: clock.now().toISOString(),
+                })
+                .execute();
+              await bumpRevision(trx, release.configuration_code);
+              await recordAudit(trx, clock.now(), {
+                actorId,
+                action: "distribution.put",
+                subject: `release:${release.id}`,
+                details: {
+                  kind,
+                  fileName,
+                  size: stored.size,
+                  sha256: stored.sha256,
+                  replaced: previous?.id ?? null,
+                },
+              });
+            }),
+          raced,
+        );
       } catch (error) {
         await blobs.delete(storageKey);
         throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 
 export interface MailMessage {
   readonly to: string;
@@ -31,10 +31,18 @@ export interface MailerOptions {
  * message as an RFC 5322 .eml file into the outbox folder, so nothing is lost.
  */
 export function createMailer(options: MailerOptions): Mailer {
-  const smtp = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
-  const writer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  // nodemailer loads with the first letter, not at start-up.
+  let loaded: Promise<{ smtp: Transporter | null; writer: Transporter }> | undefined;
+  const transports = () => {
+    loaded ??= import("nodemailer").then(({ default: nodemailer }) => ({
+      smtp: options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null,
+      writer: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }),
+    }));
+    return loaded;
+  };
 
   async function toOutbox(message: MailMessage): Promise<MailResult> {
+    const { writer } = await transports();
     const info = await writer.sendMail({ from: options.from, ...message });
     mkdirSync(options.outboxDir, { recursive: true, mode: 0o700 });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -46,6 +54,7 @@ export function createMailer(options: MailerOptions): Mailer {
 
   return {
     async send(message) {
+      const { smtp } = await transports();
       if (!smtp) return toOutbox(message);
       try {
         await smtp.sendMail({ from: options.from, ...message });

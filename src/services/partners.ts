@@ -3,16 +3,17 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
-import { validateRegistrationNumber } from "../domain/pin.ts";
+import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { generatePassword, type User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
+import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
 import { alreadyRegistered, notVendorRegistered } from "./registrations.ts";
-import { insertPreparedUser, type ProductInfo, productInfo } from "./user-rows.ts";
+import { insertPreparedUser } from "./user-rows.ts";
 
 export interface Partner {
   readonly id: string;
@@ -33,8 +34,15 @@ export interface RegisteredClient {
   activeFrom: string;
   products: AuthorizedProduct[];
   letter: string;
-  mail: MailResult;
+  mail: LetterMail;
 }
+
+/**
+ * How the letter went out. The account is committed before the letter is mailed, so a mail
+ * failure does not fail the request: the partner still gets the printable letter (the only copy
+ * of the password) and is told that it was not mailed.
+ */
+export type LetterMail = MailResult | { readonly via: "failed"; readonly error: string };
 
 export const MAX_NUMBERS_PER_CLIENT = 100;
 
@@ -48,7 +56,7 @@ function requirePartnerId(actor: User): string {
   return actor.partnerId;
 }
 
-function toProduct(number: string, product: ProductInfo): AuthorizedProduct {
+function toProduct(number: string, product: Product): AuthorizedProduct {
   return {
     registrationNumber: number,
     product: product.code,
@@ -91,6 +99,47 @@ export function clientLetter(input: {
   return lines.join("\n");
 }
 
+type FieldProblem = { field: string; message: string };
+
+/**
+ * The organisation's details and the list of numbers, every problem of both in one
+ * validation_failed `fields` list (a bad number is named by its index: registrationNumbers[2]).
+ */
+function validateClientForm(
+  input: { organization: unknown; registrationNumbers: unknown },
+  today: string,
+): { organization: Organization; numbers: string[] } {
+  const fields: FieldProblem[] = [];
+  let organization: Organization | null = null;
+  try {
+    organization = validateOrganization(input.organization, today);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "validation_failed") throw error;
+    fields.push(...((error.details.fields as FieldProblem[] | undefined) ?? []));
+  }
+  const list = input.registrationNumbers;
+  const numbers: string[] = [];
+  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_NUMBERS_PER_CLIENT) {
+    fields.push({
+      field: "registrationNumbers",
+      message: `must list 1 to ${MAX_NUMBERS_PER_CLIENT} registration numbers`,
+    });
+  } else {
+    list.forEach((value, index) => {
+      const message = registrationNumberProblem(value);
+      if (message) fields.push({ field: `registrationNumbers[${index}]`, message });
+      else if (!numbers.includes((value as string).trim())) numbers.push((value as string).trim());
+    });
+  }
+  if (fields.length > 0 || !organization) {
+    const text = fields.map((p) => `${p.field} ${p.message}`).join("; ");
+    throw badRequest("validation_failed", `The client's details are incomplete or invalid: ${text}.`, {
+      fields,
+    });
+  }
+  return { organization, numbers };
+}
+
 export type PartnersService = ReturnType<typeof createPartnersService>;
 
 /** Partners (resellers): their accounts, the clients they register, and authorisations on clients' codes. */
@@ -99,8 +148,31 @@ export function createPartnersService(deps: {
   clock: Clock;
   mailer: Mailer;
   entitlements: EntitlementsService;
+  /** Where a letter that could not be mailed is reported; a process warning by default. */
+  reportMailFailure?: (message: string, error: unknown) => void;
 }) {
   const { db, clock, mailer, entitlements } = deps;
+  const reportMailFailure =
+    deps.reportMailFailure ??
+    ((message: string, error: unknown) => process.emitWarning(`${message}: ${error}`));
+
+  /** Mails the letter; a failure is reported and answered as `via: "failed"`, never thrown. */
+  async function mailLetter(to: string, userCode: string, letter: string): Promise<LetterMail> {
+    try {
+      return await mailer.send({
+        to,
+        subject: `Your user code ${userCode} for the user support site`,
+        text: letter,
+      });
+    } catch (error) {
+      reportMailFailure(`The letter for the client ${userCode} to ${to} was not mailed`, error);
+      // The details (paths, server replies) stay in the log; the partner is told what to do.
+      return {
+        via: "failed",
+        error: "The letter could not be mailed: print it and hand it to the client.",
+      };
+    }
+  }
 
   async function numberForAuthorization(number: string) {
     const row = await db
@@ -120,7 +192,7 @@ export function createPartnersService(deps: {
       .where("registration_number", "=", number)
       .executeTakeFirst();
     if (taken) throw alreadyRegistered(number);
-    return { row, product: await productInfo(db, row.product_code) };
+    return { row, product: await readProduct(db, row.product_code) };
   }
 
   async function findClient(userCode: string): Promise<UsersTable | undefined> {
@@ -147,7 +219,7 @@ export function createPartnersService(deps: {
       .execute();
     const result: AuthorizedProduct[] = [];
     for (const row of rows)
-      result.push(toProduct(row.registration_number, await productInfo(db, row.product_code)));
+      result.push(toProduct(row.registration_number, await readProduct(db, row.product_code)));
     return result;
   }
 
@@ -197,18 +269,7 @@ export function createPartnersService(deps: {
     ): Promise<RegisteredClient> {
       const partnerId = requirePartnerId(actor);
       const now = clock.now();
-      const organization = validateOrganization(input.organization, now.toISOString().slice(0, 10));
-      const list = input.registrationNumbers;
-      if (!Array.isArray(list) || list.length < 1 || list.length > MAX_NUMBERS_PER_CLIENT) {
-        throw badRequest(
-          "validation_failed",
-          `registrationNumbers lists 1 to ${MAX_NUMBERS_PER_CLIENT} numbers.`,
-          {
-            fields: [{ field: "registrationNumbers", message: "must list 1 to 100 registration numbers" }],
-          },
-        );
-      }
-      const numbers = [...new Set(list.map((n) => validateRegistrationNumber(n)))];
+      const { organization, numbers } = validateClientForm(input, now.toISOString().slice(0, 10));
       const checked = [];
       for (const number of numbers) checked.push(await numberForAuthorization(number));
       const userCode = numbers[0]!;
@@ -285,11 +346,7 @@ export function createPartnersService(deps: {
         activeFrom,
         products,
       });
-      const mail = await mailer.send({
-        to: organization.email,
-        subject: `Your user code ${userCode} for the user support site`,
-        text: letter,
-      });
+      const mail = await mailLetter(organization.email, userCode, letter);
       return { userCode, password, activeFrom, products, letter, mail };
     },
 

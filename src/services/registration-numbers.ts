@@ -6,8 +6,8 @@ import { parseIsoDate } from "../domain/dates.ts";
 import { type AppError, badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
-  normalizePin,
   PIN_RANDOM_BYTES,
+  parsePin,
   pinFromRandomBytes,
   REGISTRATION_NUMBER_RANDOM_BYTES,
   registrationNumberFromRandomBytes,
@@ -83,12 +83,20 @@ export function pinLockedError(lockedUntil: string): AppError {
 
 export type RegistrationNumbersService = ReturnType<typeof createRegistrationNumbersService>;
 
+/** Constant-time equality of two PIN hashes. */
+export function pinHashesEqual(expected: Buffer, actual: Buffer): boolean {
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
 export function createRegistrationNumbersService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   pinKey: Buffer;
+  /** The PIN comparison; tests wrap it to count how many PINs were compared. */
+  comparePins?: (expected: Buffer, actual: Buffer) => boolean;
 }) {
   const { db, clock, pinKey } = deps;
+  const comparePins = deps.comparePins ?? pinHashesEqual;
   // A stand-in hash, so an unknown number or one without a PIN costs the same comparison.
   const decoy = Buffer.from(pinHash(pinKey, "0", "0"), "hex");
 
@@ -106,38 +114,57 @@ export function createRegistrationNumbersService(deps: {
     return row;
   }
 
-  /** One wrong PIN, counted atomically in its own statement so a failed registration cannot roll it back. */
-  async function recordFailure(
+  /**
+   * One PIN attempt on a number that has a PIN, in a short transaction of its own: the number's
+   * pin_attempts row is write-locked first (a no-op UPDATE takes PostgreSQL's row lock; SQLite's
+   * transaction holds the only connection), then the lock and the count are read, the PIN is
+   * compared, and a failure is counted before the row is released. Attempts on one number thus run
+   * one after the other, so concurrent guesses cannot all be compared before the count locks it:
+   * at most MAX_PIN_FAILURES wrong PINs are ever compared in a window. The transaction commits on
+   * its own, so a registration that fails later never rolls a failure back.
+   */
+  async function attempt(
     number: string,
     now: Date,
-  ): Promise<{ failures: number; lockedUntil: string | null }> {
+    matches: () => boolean,
+  ): Promise<
+    { outcome: "right" } | { outcome: "wrong"; failures: number } | { outcome: "locked"; lockedUntil: string }
+  > {
     const at = now.toISOString();
     const windowStart = new Date(now.getTime() - LOCK_MINUTES * 60_000).toISOString();
-    const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-    // A lock that has run out, or failures older than the window, start the count again.
-    const stale = sql<boolean>`(pin_attempts.locked_until is not null and pin_attempts.locked_until <= ${at})
-      or (pin_attempts.locked_until is null and pin_attempts.last_failure_at <= ${windowStart})`;
-    const row = await db
-      .insertInto("pin_attempts")
-      .values({
-        registration_number: number,
-        failures: 1,
-        locked_until: MAX_PIN_FAILURES <= 1 ? lockUntil : null,
-        last_failure_at: at,
-      })
-      .onConflict((oc) =>
-        oc.column("registration_number").doUpdateSet({
-          failures: sql<number>`case when ${stale} then 1 else pin_attempts.failures + 1 end`,
-          locked_until: sql<string | null>`case
-            when ${stale} then null
-            when pin_attempts.failures + 1 >= ${sql.lit(MAX_PIN_FAILURES)} then cast(${lockUntil} as text)
-            else pin_attempts.locked_until end`,
-          last_failure_at: at,
-        }),
-      )
-      .returning(["failures", "locked_until"])
-      .executeTakeFirstOrThrow();
-    return { failures: Number(row.failures), lockedUntil: row.locked_until };
+    return db.transaction().execute(async (trx) => {
+      let current: { failures: number; locked_until: string | null; last_failure_at: string } | undefined;
+      // A row deleted meanwhile (a registration that succeeded clears it) is made again.
+      for (let round = 0; round < 3 && !current; round++) {
+        await trx
+          .insertInto("pin_attempts")
+          .values({ registration_number: number, failures: 0, locked_until: null, last_failure_at: at })
+          .onConflict((oc) => oc.column("registration_number").doNothing())
+          .execute();
+        current = await trx
+          .updateTable("pin_attempts")
+          .set({ failures: sql<number>`failures` })
+          .where("registration_number", "=", number)
+          .returning(["failures", "locked_until", "last_failure_at"])
+          .executeTakeFirst();
+      }
+      if (!current) throw new Error(`pin_attempts row for ${number} kept disappearing`);
+      if (current.locked_until && current.locked_until > at) {
+        return { outcome: "locked" as const, lockedUntil: current.locked_until };
+      }
+      if (matches()) return { outcome: "right" as const };
+      // A lock that has run out, or failures older than the window, start the count again.
+      const stale = current.locked_until !== null || current.last_failure_at <= windowStart;
+      const failures = (stale ? 0 : Number(current.failures)) + 1;
+      const lockedUntil =
+        failures >= MAX_PIN_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null;
+      await trx
+        .updateTable("pin_attempts")
+        .set({ failures, locked_until: lockedUntil, last_failure_at: at })
+        .where("registration_number", "=", number)
+        .execute();
+      return { outcome: "wrong" as const, failures };
+    });
   }
 
   return {
@@ -145,39 +172,36 @@ export function createRegistrationNumbersService(deps: {
 
     /**
      * Checks a registration number's PIN in constant time, honouring the lock. Returns the number's
-     * row; throws invalid_pin (unknown number, no PIN envelope, wrong PIN) or pin_locked.
+     * row; throws invalid_pin (unknown number, no PIN envelope, wrong or malformed PIN) or
+     * pin_locked. The attempt holds the number's attempt row before the comparison, so concurrent
+     * guesses cannot overtake the lock; a malformed PIN costs an attempt like any wrong one.
      */
     async verifyPin(numberText: unknown, pinText: unknown): Promise<RegistrationNumberRow> {
       const number = validateRegistrationNumber(numberText);
-      const pin = normalizePin(pinText);
+      const pin = parsePin(pinText);
       const now = clock.now();
       const row = await db
         .selectFrom("registration_numbers")
         .selectAll()
         .where("number", "=", number)
         .executeTakeFirst();
-      if (row) {
-        const attempt = await db
-          .selectFrom("pin_attempts")
-          .select("locked_until")
-          .where("registration_number", "=", number)
-          .executeTakeFirst();
-        if (attempt?.locked_until && attempt.locked_until > now.toISOString()) {
-          throw pinLockedError(attempt.locked_until);
-        }
+      // Unknown numbers, numbers without a PIN and malformed PINs are compared against a stand-in.
+      const expected = row?.pin_hash && pin !== null ? Buffer.from(row.pin_hash, "hex") : decoy;
+      const compare = () => {
+        const actual = Buffer.from(pinHash(pinKey, number, pin ?? ""), "hex");
+        return comparePins(expected, actual) && pin !== null && Boolean(row?.pin_hash);
+      };
+      if (!row?.pin_hash) {
+        compare();
+        throw forbidden("invalid_pin", "The registration number or the PIN is wrong.");
       }
-      const expected = row?.pin_hash ? Buffer.from(row.pin_hash, "hex") : decoy;
-      const actual = Buffer.from(pinHash(pinKey, number, pin), "hex");
-      const matches = expected.length === actual.length && timingSafeEqual(expected, actual);
-      if (row?.pin_hash && matches) return row;
-      if (row?.pin_hash) {
-        const { failures, lockedUntil } = await recordFailure(number, now);
-        if (lockedUntil && lockedUntil > now.toISOString()) throw pinLockedError(lockedUntil);
-        throw forbidden("invalid_pin", "The registration number or the PIN is wrong.", {
-          attemptsLeft: Math.max(0, MAX_PIN_FAILURES - failures),
-        });
-      }
-      throw forbidden("invalid_pin", "The registration number or the PIN is wrong.");
+      const result = await attempt(number, now, compare);
+      if (result.outcome === "locked") throw pinLockedError(result.lockedUntil);
+      if (result.outcome === "right") return row;
+      // The 5th wrong PIN still answers invalid_pin (no attempts left); the lock answers from the next one.
+      throw forbidden("invalid_pin", "The registration number or the PIN is wrong.", {
+        attemptsLeft: Math.max(0, MAX_PIN_FAILURES - result.failures),
+      });
     },
 
     /** Forgets the wrong PINs of a number, after it was registered with the right one. */

@@ -5,17 +5,18 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
 import { canRegisterProfWithPin } from "../domain/entitlement.ts";
-import { badRequest, conflict, forbidden } from "../domain/errors.ts";
+import { AppError, badRequest, conflict, forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
-import { validateOrganization } from "../domain/organization.ts";
-import { REGISTRATION_NUMBER, validateRegistrationNumber } from "../domain/pin.ts";
+import { type Organization, validateOrganization } from "../domain/organization.ts";
+import { REGISTRATION_NUMBER, registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { supportStatus } from "../domain/subscriptions.ts";
 import { generatePassword, type User, validateLogin, validatePassword } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
+import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import { hashPassword } from "./passwords.ts";
 import type { RegistrationNumberRow, RegistrationNumbersService } from "./registration-numbers.ts";
-import { insertPreparedUser, type ProductInfo, productInfo } from "./user-rows.ts";
+import { insertPreparedUser } from "./user-rows.ts";
 
 export interface MyProduct {
   registrationNumber: string;
@@ -39,6 +40,33 @@ export const notVendorRegistered = (number: string) =>
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * The organisation's details and the registration number's shape, every problem of both in one
+ * validation_failed `fields` list. The organisation's purchase date stays in its details only.
+ */
+function validateRegistrationForm(
+  input: { registrationNumber: unknown; organization: unknown },
+  today: string,
+): Organization {
+  const fields: { field: string; message: string }[] = [];
+  let organization: Organization | null = null;
+  try {
+    organization = validateOrganization(input.organization, today);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "validation_failed") throw error;
+    fields.push(...((error.details.fields as typeof fields | undefined) ?? []));
+  }
+  const numberProblem = registrationNumberProblem(input.registrationNumber);
+  if (numberProblem) fields.unshift({ field: "registrationNumber", message: numberProblem });
+  if (fields.length > 0 || !organization) {
+    const list = fields.map((p) => `${p.field} ${p.message}`).join("; ");
+    throw badRequest("validation_failed", `The registration form is incomplete or invalid: ${list}.`, {
+      fields,
+    });
+  }
+  return organization;
+}
+
 export type RegistrationsService = ReturnType<typeof createRegistrationsService>;
 
 /** Self-registration with a PIN, accounts made first, and the account's product table. */
@@ -61,11 +89,7 @@ export function createRegistrationsService(deps: {
   }
 
   /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
-  async function assertProfRule(
-    row: RegistrationNumberRow,
-    product: ProductInfo,
-    purchaseDate: string | null,
-  ) {
+  async function assertProfRule(row: RegistrationNumberRow, product: Product, purchaseDate: string | null) {
     if (product.edition === "basic") return;
     const now = clock.now();
     const subscriptions = await entitlements.subscriptionsCovering([row.number]);
@@ -87,33 +111,29 @@ export function createRegistrationsService(deps: {
     }
   }
 
-  /** Everything a PIN registration checks before writing, cheapest and least revealing first. */
-  async function checkPinRegistration(
-    numberText: unknown,
-    pin: unknown,
-    purchaseDateFromForm: string | null,
-  ) {
+  /**
+   * Everything a PIN registration checks before writing, cheapest and least revealing first. The
+   * PROF rule reads only the purchase date the vendor knows (registration card or issue): the date
+   * a user types in the form proves nothing and never starts free support months.
+   */
+  async function checkPinRegistration(numberText: unknown, pin: unknown) {
     const number = validateRegistrationNumber(numberText);
     const row = await numbers.verifyPin(number, pin);
     if (!row.vendor_registered_at) throw notVendorRegistered(number);
     if (await isAuthorized(number)) throw alreadyRegistered(number);
-    const product = await productInfo(db, row.product_code);
-    const purchaseDate = row.purchase_date ?? purchaseDateFromForm;
-    await assertProfRule(row, product, purchaseDate);
-    return { number, row, product, purchaseDate };
+    const product = await readProduct(db, row.product_code);
+    await assertProfRule(row, product, row.purchase_date);
+    return { number, row, product };
   }
 
   return {
     /** First-time self-registration: the user code is the registration number; access starts after the delay. */
     async register(input: { registrationNumber: unknown; pin: unknown; organization: unknown }) {
       const now = clock.now();
-      // The form is checked first, so a typo in it costs no PIN attempt.
-      const organization = validateOrganization(input.organization, now.toISOString().slice(0, 10));
-      const { number, purchaseDate } = await checkPinRegistration(
-        input.registrationNumber,
-        input.pin,
-        organization.purchaseDate,
-      );
+      // The form is checked first, so a typo in it costs no PIN attempt; the number's problem is
+      // listed with the organisation's fields in one validation_failed.
+      const organization = validateRegistrationForm(input, now.toISOString().slice(0, 10));
+      const { number } = await checkPinRegistration(input.registrationNumber, input.pin);
       const password = generatePassword();
       const passwordHash = await hashPassword(password);
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
@@ -151,14 +171,6 @@ export function createRegistrationsService(deps: {
               created_at: now.toISOString(),
             })
             .execute();
-          if (purchaseDate) {
-            await trx
-              .updateTable("registration_numbers")
-              .set({ purchase_date: purchaseDate })
-              .where("number", "=", number)
-              .where("purchase_date", "is", null)
-              .execute();
-          }
           await numbers.clearFailures(trx, number);
           await recordAudit(trx, now, {
             actorId: user.id,
@@ -222,7 +234,7 @@ export function createRegistrationsService(deps: {
       if (user.role !== "user") {
         throw forbidden("forbidden", "Only customer accounts register products with a PIN.");
       }
-      const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin, null);
+      const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin);
       const now = clock.now();
       try {
         await db.transaction().execute(async (trx) => {

@@ -1,8 +1,8 @@
-import { UPDATE_DISTRIBUTION } from "../domain/catalogue.ts";
 import { notFound } from "../domain/errors.ts";
-import { planUpdate, ReleaseGraph } from "../domain/update-planner.ts";
+import { describeUpdatePlan, type PlanDescription } from "../domain/plan-description.ts";
+import { ReleaseGraph } from "../domain/update-planner.ts";
 import { normalizeVersion } from "../domain/version.ts";
-import type { CatalogService, Distribution, Release } from "./catalog.ts";
+import type { CatalogService, Release } from "./catalog.ts";
 
 export interface PlanRequest {
   readonly configuration: string;
@@ -11,23 +11,7 @@ export interface PlanRequest {
   readonly target?: string | null;
 }
 
-export interface PlannedStep {
-  readonly version: string;
-  readonly releaseId: string;
-  readonly releasedOn: string;
-  readonly minPlatformVersion: string | null;
-  readonly distribution: Distribution | null;
-}
-
-export interface Plan {
-  readonly status: "up-to-date" | "update-available" | "no-path";
-  readonly configuration: string;
-  readonly from: string;
-  readonly to: string;
-  readonly steps: PlannedStep[];
-  readonly platformUpgrade: null | { readonly requiredVersion: string };
-  readonly totalSize: number;
-}
+export type Plan = PlanDescription;
 
 /** How long a node trusts its cached graph before asking the database whether the catalogue changed. */
 const REVISION_CHECK_MS = 1_000;
@@ -100,27 +84,7 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
           configuration: request.configuration,
         });
       }
-      const plan = planUpdate(graph, {
-        from,
-        ...(request.target ? { target: request.target } : {}),
-        ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
-      });
-      const steps = plan.steps.map(({ release }) => ({
-        version: release.version,
-        releaseId: release.id,
-        releasedOn: release.releasedOn,
-        minPlatformVersion: release.minPlatformVersion,
-        distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
-      }));
-      const result: Plan = {
-        status: plan.status,
-        configuration: request.configuration,
-        from,
-        to: plan.to ?? graph.newest.version,
-        steps,
-        platformUpgrade: plan.platformUpgrade,
-        totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
-      };
+      const result = describeUpdatePlan(graph as typeof graph & { newest: Release }, { ...request, from });
       if (plans.size >= MAX_CACHED_PLANS) plans.clear();
       plans.set(key, result);
       return result;

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, UsersTable } from "../db/schema.ts";
-import type { Edition } from "../domain/catalogue.ts";
-import { notFound } from "../domain/errors.ts";
 import type { Role } from "../domain/roles.ts";
 import type { User } from "./accounts.ts";
 
@@ -47,31 +45,5 @@ export async function insertPreparedUser(
     activeFrom: row.active_from,
     partnerId: row.partner_id,
     organizationId: row.organization_id,
-  };
-}
-
-export interface ProductInfo {
-  readonly code: string;
-  readonly name: string;
-  readonly edition: Edition;
-  readonly freeSupportMonths: number;
-  readonly configurations: string[];
-}
-
-export async function productInfo(db: Kysely<Database>, code: string): Promise<ProductInfo> {
-  const row = await db.selectFrom("products").selectAll().where("code", "=", code).executeTakeFirst();
-  if (!row) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
-  const configurations = await db
-    .selectFrom("product_configurations")
-    .select("configuration_code")
-    .where("product_code", "=", code)
-    .orderBy("configuration_code")
-    .execute();
-  return {
-    code: row.code,
-    name: row.name,
-    edition: row.edition as Edition,
-    freeSupportMonths: Number(row.free_support_months),
-    configurations: configurations.map((c) => c.configuration_code),
   };
 }

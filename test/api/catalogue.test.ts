@@ -417,6 +417,27 @@ for (const dialect of await availableDialects()) {
         );
       });
 
+      it("answers HEAD with the file's headers, no body, and no download logged", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("distributions")
+          .selectAll()
+          .where("kind", "=", "update")
+          .executeTakeFirstOrThrow();
+        const { token } = await t.signUp("support");
+        const logged = async () =>
+          (await t.upkeep.database.db.selectFrom("download_log").select("id").execute()).length;
+        const before = await logged();
+        const head = await t.request({ method: "HEAD", url: `/api/v1/distributions/${row.id}/file`, token });
+        assert.equal(head.statusCode, 200);
+        assert.equal(head.headers["content-length"], String(row.size));
+        assert.equal(head.headers.etag, `"${row.sha256}"`);
+        assert.equal(head.body, "");
+        assert.equal(await logged(), before);
+        const get = await t.request({ method: "GET", url: `/api/v1/distributions/${row.id}/file`, token });
+        assert.equal(get.statusCode, 200);
+        assert.equal(await logged(), before + 1);
+      });
+
       it("refuses a checksum mismatch and leaves no file and no row", async () => {
         const row = await t.upkeep.database.db
           .selectFrom("releases")
@@ -586,6 +607,7 @@ for (const dialect of await availableDialects()) {
           payload: "{not json",
         });
         assert.equal(notJson.statusCode, 400);
+        assert.equal(notJson.json().code, "invalid_json");
         assert.match(notJson.headers["content-type"] as string, /problem\+json/);
       });
 
@@ -601,6 +623,53 @@ for (const dialect of await availableDialects()) {
           })
         ).json();
         assert.equal(plan.to, "3.0.13.1");
+      });
+    });
+
+    describe("races", () => {
+      it("answers concurrent duplicate creates with one 201 and conflicts, never a 500", async () => {
+        const post = (url: string, body: object) =>
+          t.request({ method: "POST", url, token: t.adminToken, body });
+        const configurations = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            post("/api/v1/admin/configurations", { code: "RACE", name: "Race", kind: "configuration" }),
+          ),
+        );
+        assert.deepEqual(configurations.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409]);
+        assert.ok(
+          configurations
+            .filter((r) => r.statusCode === 409)
+            .every((r) => r.json().code === "configuration_exists"),
+        );
+
+        const releases = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            post("/api/v1/admin/releases", {
+              configuration: "RACE",
+              version: "1.0.0.1",
+              releasedOn: "2026-01-01",
+              updateFrom: [],
+            }),
+          ),
+        );
+        assert.deepEqual(releases.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409]);
+        assert.ok(
+          releases.filter((r) => r.statusCode === 409).every((r) => r.json().code === "release_exists"),
+        );
+
+        const users = await Promise.allSettled(
+          Array.from({ length: 4 }, () =>
+            t.upkeep.services.accounts.createUser({
+              login: "racer",
+              password: "racer-password",
+              role: "user",
+            }),
+          ),
+        );
+        assert.equal(users.filter((u) => u.status === "fulfilled").length, 1);
+        for (const failed of users.filter((u) => u.status === "rejected")) {
+          assert.equal((failed as PromiseRejectedResult).reason.code, "login_taken");
+        }
       });
     });
 

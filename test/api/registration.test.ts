@@ -5,6 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { buildHttpApp } from "../../src/http/app.ts";
+import { createPartnersService } from "../../src/services/partners.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
 import {
   clientHolding,
@@ -302,6 +304,67 @@ for (const dialect of await availableDialects()) {
       });
     });
 
+    describe("malformed registration numbers", () => {
+      const numberProblem = {
+        field: "registrationNumber",
+        message: "must be a registration number of 8 to 12 digits",
+      };
+
+      it("answers validation_failed with the field on registration, with the organisation's problems", async () => {
+        const response = await register(t, "12-34", "1234567890123456");
+        assert.equal(response.statusCode, 400);
+        assert.equal(response.json().code, "validation_failed");
+        assert.deepEqual(response.json().fields, [numberProblem]);
+        const both = await t.request({
+          method: "POST",
+          url: "/api/v1/registrations",
+          body: {
+            registrationNumber: "abc",
+            pin: "1234567890123456",
+            organization: { ...organization(t), head: "" },
+          },
+        });
+        assert.equal(both.statusCode, 400);
+        assert.equal(both.json().code, "validation_failed");
+        assert.deepEqual(both.json().fields, [numberProblem, { field: "head", message: "is required" }]);
+      });
+
+      it("answers validation_failed with the field on the account and partner routes", async () => {
+        const { token } = await t.signUp("user");
+        const mine = await t.request({
+          method: "POST",
+          url: "/api/v1/me/products",
+          token,
+          body: { registrationNumber: "1234", pin: "1234567890123456" },
+        });
+        assert.equal(mine.statusCode, 400);
+        assert.equal(mine.json().code, "validation_failed");
+        assert.deepEqual(mine.json().fields, [numberProblem]);
+
+        const good = await issueRegistered(t, "ACC-BASIC", { pin: false });
+        const client = await t.request({
+          method: "POST",
+          url: "/api/v1/partner/users",
+          token: alpha.token,
+          body: { organization: organization(t), registrationNumbers: [good.registrationNumber, "x1"] },
+        });
+        assert.equal(client.statusCode, 400);
+        assert.equal(client.json().code, "validation_failed");
+        assert.deepEqual(client.json().fields, [{ ...numberProblem, field: "registrationNumbers[1]" }]);
+
+        const holder = await clientHolding(t, alpha.token, [good.registrationNumber]);
+        const authorized = await t.request({
+          method: "POST",
+          url: `/api/v1/partner/users/${holder.userCode}/products`,
+          token: alpha.token,
+          body: { registrationNumber: "1234567890123" },
+        });
+        assert.equal(authorized.statusCode, 400);
+        assert.equal(authorized.json().code, "validation_failed");
+        assert.deepEqual(authorized.json().fields, [numberProblem]);
+      });
+    });
+
     describe("account first, products after", () => {
       it("creates a login, then registers products on it with number and PIN", async () => {
         const created = await t.request({
@@ -419,6 +482,47 @@ for (const dialect of await availableDialects()) {
         // Free months are a product setting: ENT-PROF has none.
         const none = await issueRegistered(t, "ENT-PROF", { purchaseDate: "2026-11-01" });
         assert.equal((await register(t, none.registrationNumber, none.pin!)).statusCode, 403);
+      });
+
+      it("ignores the purchase date typed in the form: only the vendor's date starts free months", async () => {
+        // Issued registered (an electronic delivery) with no purchase date known to the vendor.
+        const [item] = await issue(t, "ENT-PROF6", 1, { vendorRegistered: true });
+        const today = t.clock.now().toISOString().slice(0, 10);
+        const response = await register(t, item!.registrationNumber, item!.pin!, { purchaseDate: today });
+        assert.equal(response.statusCode, 403, response.body);
+        assert.equal(response.json().code, "support_subscription_required");
+        const row = await t.upkeep.database.db
+          .selectFrom("registration_numbers")
+          .select("purchase_date")
+          .where("number", "=", item!.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.purchase_date, null);
+
+        // Subscribed, it registers; the form's date stays in the organisation's details only.
+        await subscribe(t, alpha.token, item!.registrationNumber, "2026-11", 1);
+        const registered = await register(t, item!.registrationNumber, item!.pin!, { purchaseDate: today });
+        assert.equal(registered.statusCode, 201, registered.body);
+        const after = await t.upkeep.database.db
+          .selectFrom("registration_numbers")
+          .select("purchase_date")
+          .where("number", "=", item!.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(after.purchase_date, null, "the form's date is never written into registration_numbers");
+        const user = await t.upkeep.services.accounts.findByLogin(item!.registrationNumber);
+        const org = await t.upkeep.database.db
+          .selectFrom("organizations")
+          .select("details")
+          .where("id", "=", user!.organizationId!)
+          .executeTakeFirstOrThrow();
+        assert.equal(JSON.parse(org.details).purchaseDate, today);
+        // No free months either: support ends with the subscription.
+        t.clock.set("2026-12-01T00:00:00Z");
+        try {
+          const [product] = await t.upkeep.services.registrations.myProducts(user!);
+          assert.equal(product!.support.coveredThisMonth, false);
+        } finally {
+          t.clock.set("2026-11-16T10:00:00.000Z");
+        }
       });
 
       it("applies to adding a product to an existing account too", async () => {
@@ -587,6 +691,45 @@ for (const dialect of await availableDialects()) {
         assert.equal(organizationsAfter.length, organizationsBefore.length);
       });
 
+      it("still answers 201 with the letter when mailing it fails after the commit", async () => {
+        const reported: string[] = [];
+        // The same services, but partners mail through a mailer that throws (a full disk, a dead outbox).
+        const partners = createPartnersService({
+          db: t.upkeep.database.db,
+          clock: t.clock,
+          entitlements: t.upkeep.services.entitlements,
+          mailer: {
+            send: async () => {
+              throw new Error("ENOSPC: no space left on device, open '/var/lib/upkeep/outbox/x.eml'");
+            },
+          },
+          reportMailFailure: (message, error) => reported.push(`${message}: ${error}`),
+        });
+        const app = await buildHttpApp({ ...t.upkeep.services, partners }, { logLevel: "silent" });
+        try {
+          const number = (await issueRegistered(t, "ACC-BASIC", { pin: false })).registrationNumber;
+          const response = await app.inject({
+            method: "POST",
+            url: "/api/v1/partner/users",
+            headers: { authorization: `Bearer ${alpha.token}` },
+            payload: { organization: organization(t), registrationNumbers: [number] },
+          });
+          assert.equal(response.statusCode, 201, response.body);
+          const body = response.json();
+          assert.equal(body.userCode, number);
+          assert.ok(body.letter.includes(body.password), "the printable letter carries the password");
+          assert.equal(body.mail.via, "failed");
+          assert.equal(typeof body.mail.error, "string");
+          assert.ok(!body.mail.error.includes("/var/lib"), "server paths stay in the log");
+          assert.equal(reported.length, 1);
+          assert.match(reported[0]!, new RegExp(`${number}.*ENOSPC`));
+          // The account exists and the password in the answer opens it.
+          await tokenFor(t, body.userCode, body.password);
+        } finally {
+          await app.close();
+        }
+      });
+
       it("authorises a purchase on a self-registered user's code", async () => {
         const item = await issueRegistered(t, "ACC-BASIC");
         const { userCode } = (await register(t, item.registrationNumber, item.pin!)).json();
@@ -698,10 +841,19 @@ for (const dialect of await availableDialects()) {
       it("locks a number for an hour after 5 wrong PINs, even for the right PIN", async () => {
         const item = await issueRegistered(t, "ACC-BASIC");
         const wrongPin = item.pin === "1111111111111111" ? "2222222222222222" : "1111111111111111";
-        const codes: string[] = [];
-        for (let i = 0; i < 5; i++)
-          codes.push((await register(t, item.registrationNumber, wrongPin)).json().code);
-        assert.deepEqual(codes, ["invalid_pin", "invalid_pin", "invalid_pin", "invalid_pin", "pin_locked"]);
+        const answers: [number, string, number][] = [];
+        for (let i = 0; i < 5; i++) {
+          const response = await register(t, item.registrationNumber, wrongPin);
+          answers.push([response.statusCode, response.json().code, response.json().attemptsLeft]);
+        }
+        // The 5th wrong PIN is still answered invalid_pin, with no attempts left; the lock answers from the 6th.
+        assert.deepEqual(answers, [
+          [403, "invalid_pin", 4],
+          [403, "invalid_pin", 3],
+          [403, "invalid_pin", 2],
+          [403, "invalid_pin", 1],
+          [403, "invalid_pin", 0],
+        ]);
         const attempts = await t.upkeep.database.db
           .selectFrom("pin_attempts")
           .selectAll()
@@ -709,6 +861,9 @@ for (const dialect of await availableDialects()) {
           .executeTakeFirstOrThrow();
         assert.equal(Number(attempts.failures), 5);
 
+        const sixth = await register(t, item.registrationNumber, wrongPin);
+        assert.equal(sixth.statusCode, 403);
+        assert.equal(sixth.json().code, "pin_locked");
         const locked = await register(t, item.registrationNumber, item.pin!);
         assert.equal(locked.statusCode, 403);
         assert.equal(locked.json().code, "pin_locked");
@@ -730,23 +885,106 @@ for (const dialect of await availableDialects()) {
       });
 
       it("counts wrong PINs sent to the account route as well, and keeps the count when the rest fails", async () => {
+        // A PROF number without a subscription: the right PIN passes, then the PROF rule refuses it.
         const item = await issueRegistered(t, "ENT-PROF");
         const { token } = await t.signUp("user");
-        for (let i = 0; i < 5; i++) {
+        const addProduct = (pin: string) =>
+          t.request({
+            method: "POST",
+            url: "/api/v1/me/products",
+            token,
+            body: { registrationNumber: item.registrationNumber, pin },
+          });
+        const failures = async () =>
+          Number(
+            (
+              await t.upkeep.database.db
+                .selectFrom("pin_attempts")
+                .select("failures")
+                .where("registration_number", "=", item.registrationNumber)
+                .executeTakeFirst()
+            )?.failures ?? 0,
+          );
+        const wrongPin = item.pin === "0000000000000000" ? "1111111111111111" : "0000000000000000";
+        assert.equal((await addProduct(wrongPin)).json().attemptsLeft, 4);
+        assert.equal((await addProduct(wrongPin)).json().attemptsLeft, 3);
+        assert.equal(await failures(), 2);
+
+        // The right PIN, refused after the PIN check: the two failures are neither cleared nor added to.
+        const refused = await addProduct(item.pin!);
+        assert.equal(refused.statusCode, 403);
+        assert.equal(refused.json().code, "support_subscription_required");
+        assert.equal(await failures(), 2);
+        // Nor by a registration that fails as already registered, after the PIN check.
+        const registered = await issueRegistered(t, "ACC-BASIC");
+        await clientHolding(t, alpha.token, [registered.registrationNumber]);
+        for (let i = 0; i < 2; i++) {
           await t.request({
             method: "POST",
             url: "/api/v1/me/products",
             token,
-            body: { registrationNumber: item.registrationNumber, pin: "0000000000000000" },
+            body: { registrationNumber: registered.registrationNumber, pin: wrongPin },
           });
         }
-        const locked = await t.request({
+        const taken = await t.request({
           method: "POST",
           url: "/api/v1/me/products",
           token,
-          body: { registrationNumber: item.registrationNumber, pin: item.pin },
+          body: { registrationNumber: registered.registrationNumber, pin: registered.pin },
         });
+        assert.equal(taken.statusCode, 409);
+        assert.equal(taken.json().code, "already_registered");
+        const takenAttempts = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .select("failures")
+          .where("registration_number", "=", registered.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(takenAttempts.failures), 2);
+
+        // The count goes on from 2: three more wrong PINs lock the number, even for the right PIN.
+        assert.deepEqual(
+          [
+            (await addProduct(wrongPin)).json().attemptsLeft,
+            (await addProduct(wrongPin)).json().attemptsLeft,
+            (await addProduct(wrongPin)).json().attemptsLeft,
+          ],
+          [2, 1, 0],
+        );
+        const locked = await addProduct(item.pin!);
         assert.equal(locked.json().code, "pin_locked");
+      });
+
+      it("treats a malformed PIN as a wrong one: invalid_pin, counted toward the lock", async () => {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const answers: [number, string, number | undefined][] = [];
+        for (const malformed of ["1234", "wrong-pin", "", "1234-5678-9012-345x", "12345678901234567"]) {
+          const response = await register(t, item.registrationNumber, malformed);
+          answers.push([response.statusCode, response.json().code, response.json().attemptsLeft]);
+        }
+        assert.deepEqual(answers, [
+          [403, "invalid_pin", 4],
+          [403, "invalid_pin", 3],
+          [403, "invalid_pin", 2],
+          [403, "invalid_pin", 1],
+          [403, "invalid_pin", 0],
+        ]);
+        const locked = await register(t, item.registrationNumber, item.pin!);
+        assert.equal(locked.json().code, "pin_locked");
+        // On the account route as well; and on an unknown number it answers like any wrong PIN.
+        const other = await issueRegistered(t, "ACC-BASIC");
+        const { token } = await t.signUp("user");
+        const viaAccount = await t.request({
+          method: "POST",
+          url: "/api/v1/me/products",
+          token,
+          body: { registrationNumber: other.registrationNumber, pin: "wrong-pin" },
+        });
+        assert.equal(viaAccount.statusCode, 403);
+        assert.deepEqual([viaAccount.json().code, viaAccount.json().attemptsLeft], ["invalid_pin", 4]);
+        const unknown = await register(t, "9999999997", "1234");
+        assert.equal(unknown.statusCode, 403);
+        assert.equal(unknown.json().code, "invalid_pin");
+        assert.equal(unknown.json().attemptsLeft, undefined);
       });
     });
 

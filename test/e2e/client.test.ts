@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -684,6 +685,10 @@ describe("upkeep-client against a running server", () => {
     const run = await runClient(home, ["mirror", "--out", out]);
     assert.equal(run.code, 0, run.stderr);
     assert.ok(existsSync(join(out, "mirror.json")));
+    assert.match(
+      run.stdout,
+      /signed metadata expires at \d{4}-\d\d-\d\dT.*refreshed: run upkeep-client mirror --out .* again/,
+    );
     for (const name of ["root.json", "1.root.json", "timestamp.json", "snapshot.json", "targets.json"]) {
       assert.ok(existsSync(join(out, "tuf", name)), name);
     }
@@ -757,6 +762,112 @@ describe("upkeep-client against a running server", () => {
     ]);
     assert.equal(refused.code, 6, refused.stderr);
     assert.deepEqual(filesUnder(tamperedTemplates), []);
+  });
+
+  it("a vendor that would leave the templates directory is refused (mirror.json or the API), nothing written", async () => {
+    // A tampered mirror: the signed files are intact, only the unsigned mirror.json names another vendor.
+    const evilMirror = join(work, "mirror-evil");
+    cpSync(join(work, "mirror"), evilMirror, { recursive: true });
+    const index = JSON.parse(readFileSync(join(evilMirror, "mirror.json"), "utf8"));
+    for (const configuration of index.configurations) configuration.vendor = "../../escaped";
+    writeFileSync(join(evilMirror, "mirror.json"), JSON.stringify(index));
+    const templates = join(work, "evil", "tmplts");
+    const run = await runClient(join(work, "home-evil"), [
+      "download",
+      "--server",
+      `file://${evilMirror}`,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(run.code, 6, `${run.stdout}\n${run.stderr}`);
+    assert.match(
+      run.stderr,
+      /Refused: the vendor "\.\.\/\.\.\/escaped" given by the mirror's mirror\.json is not a safe folder name/,
+    );
+    assert.ok(!existsSync(join(work, "evil")), "not even the templates directory was created");
+    assert.ok(!existsSync(join(work, "escaped")), "nothing was unpacked outside the templates directory");
+
+    // The same vendor from the server's (unsigned) JSON.
+    await upkeep.database.db
+      .updateTable("configurations")
+      .set({ vendor: "../../escaped" })
+      .where("code", "=", "HRM")
+      .execute();
+    try {
+      const online = await runClient(home, [
+        "download",
+        "--configuration",
+        "HRM",
+        "--version",
+        "3.0.10.32",
+        "--templates",
+        templates,
+      ]);
+      assert.equal(online.code, 6, `${online.stdout}\n${online.stderr}`);
+      assert.match(
+        online.stderr,
+        /Refused: the vendor "\.\.\/\.\.\/escaped" given by the server .* is not a safe/,
+      );
+    } finally {
+      await upkeep.database.db
+        .updateTable("configurations")
+        .set({ vendor: "1c" })
+        .where("code", "=", "HRM")
+        .execute();
+    }
+    assert.ok(!existsSync(join(work, "evil")));
+    assert.ok(!existsSync(join(work, "escaped")));
+  });
+
+  it("an expired mirror is refused with the advice to refresh it with upkeep-client mirror", async () => {
+    const expiredMirror = join(work, "mirror-expired");
+    cpSync(join(work, "mirror"), expiredMirror, { recursive: true });
+    // Metadata the server signed a month ago (its clock behind): validly signed, but expired.
+    clockOffset = -30 * DAY;
+    try {
+      await upload(
+        releases["3.0.11.36"]!.id,
+        "full",
+        await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
+      );
+      for (const name of ["timestamp.json", "snapshot.json", "targets.json"]) {
+        const response = await fetch(`${server}/tuf/${name}`);
+        assert.equal(response.status, 200, name);
+        writeFileSync(join(expiredMirror, "tuf", name), Buffer.from(await response.arrayBuffer()));
+      }
+    } finally {
+      clockOffset = 0;
+    }
+    // The server signs afresh for everyone else.
+    await upload(
+      releases["3.0.11.36"]!.id,
+      "full",
+      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
+    );
+
+    const templates = join(work, "tmplts-mirror-expired");
+    const run = await runClient(join(work, "home-mirror-expired"), [
+      "download",
+      "--server",
+      `file://${expiredMirror}`,
+      "--configuration",
+      "HRM",
+      "--version",
+      "3.0.10.32",
+      "--templates",
+      templates,
+    ]);
+    assert.equal(run.code, 6, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /the mirror .*mirror-expired has expired/);
+    assert.match(
+      run.stderr,
+      /must be refreshed: on a machine connected to the update server run `upkeep-client mirror --out <folder>`/,
+    );
+    assert.deepEqual(filesUnder(templates), []);
   });
 
   it("an unreachable server gives exit code 5 and installs nothing", async () => {

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { buildHttpApp } from "../../src/http/app.ts";
+import { loadOrCreatePinKey } from "../../src/services/pin-key.ts";
+import {
+  createRegistrationNumbersService,
+  MAX_PIN_FAILURES,
+  pinHashesEqual,
+} from "../../src/services/registration-numbers.ts";
+import { createRegistrationsService } from "../../src/services/registrations.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
 import {
   issueRegistered,
@@ -33,6 +43,40 @@ async function countRows(t: TestApp) {
     organizations: await count("organizations"),
     authorizations: await count("authorizations"),
   };
+}
+
+/**
+ * The same services over the same database, but counting every PIN comparison: the only way to
+ * see that a guess was compared even when the answer does not say so.
+ */
+async function countingApp(t: TestApp): Promise<{ app: FastifyInstance; compared: () => number }> {
+  let comparisons = 0;
+  const registrationNumbers = createRegistrationNumbersService({
+    db: t.upkeep.database.db,
+    clock: t.clock,
+    pinKey: loadOrCreatePinKey(join(t.environment.dataDir, "secrets", "pin-key")),
+    comparePins: (expected, actual) => {
+      comparisons++;
+      return pinHashesEqual(expected, actual);
+    },
+  });
+  const registrations = createRegistrationsService({
+    db: t.upkeep.database.db,
+    clock: t.clock,
+    activationDelayMinutes: 15,
+    numbers: registrationNumbers,
+    entitlements: t.upkeep.services.entitlements,
+  });
+  const app = await buildHttpApp(
+    { ...t.upkeep.services, registrationNumbers, registrations },
+    { logLevel: "silent", ...LIMITS },
+  );
+  return { app, compared: () => comparisons };
+}
+
+function wrongPinFor(pin: string, i: number): string {
+  const wrong = String(i).padStart(16, "7");
+  return wrong === pin ? String(i).padStart(16, "8") : wrong;
 }
 
 function tally(statuses: { statusCode: number; json(): { code?: string } }[]) {
@@ -91,6 +135,73 @@ for (const dialect of await availableDialects()) {
         .where("users.id", "is", null)
         .execute();
       assert.equal(orphans.length, 0);
+    });
+
+    it("15 concurrent wrong PINs are compared at most 5 times, and the number locks", async () => {
+      const item = await issueRegistered(t, "ACC-BASIC");
+      const { app, compared } = await countingApp(t);
+      try {
+        const send = (pin: string) =>
+          app.inject({
+            method: "POST",
+            url: "/api/v1/registrations",
+            payload: { registrationNumber: item.registrationNumber, pin, organization: organization(t) },
+          });
+        const responses = await Promise.all(
+          Array.from({ length: 15 }, (_, i) => send(wrongPinFor(item.pin!, i))),
+        );
+        assert.equal(compared(), MAX_PIN_FAILURES, "no more PINs compared than the lock allows");
+        const wrong = responses.filter((r) => r.json().code === "invalid_pin");
+        const locked = responses.filter((r) => r.json().code === "pin_locked");
+        assert.equal(wrong.length, MAX_PIN_FAILURES, responses.map((r) => r.body).join("\n"));
+        assert.equal(locked.length, 15 - MAX_PIN_FAILURES);
+        assert.deepEqual(wrong.map((r) => r.json().attemptsLeft).sort(), [0, 1, 2, 3, 4]);
+        const attempts = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .selectAll()
+          .where("registration_number", "=", item.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(attempts.failures), MAX_PIN_FAILURES);
+        // The right PIN afterwards is refused without being compared.
+        const right = await send(item.pin!);
+        assert.equal(right.json().code, "pin_locked");
+        assert.equal(compared(), MAX_PIN_FAILURES);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("a burst of 15 wrong PINs followed at once by the right one never registers", async () => {
+      // Three rounds, each on a fresh number: the right PIN is sent while the wrong ones are in flight.
+      for (let round = 0; round < 3; round++) {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const { app, compared } = await countingApp(t);
+        try {
+          const send = (pin: string) =>
+            app.inject({
+              method: "POST",
+              url: "/api/v1/registrations",
+              payload: { registrationNumber: item.registrationNumber, pin, organization: organization(t) },
+            });
+          const wrong = Array.from({ length: 15 }, (_, i) => send(wrongPinFor(item.pin!, i)));
+          await new Promise((resolve) => setImmediate(resolve));
+          const right = send(item.pin!);
+          const responses = await Promise.all([...wrong, right]);
+          const codes = responses.map((r) => r.json().code);
+          assert.equal(codes[15], "pin_locked", `round ${round}: ${codes.join(", ")}`);
+          assert.equal(codes.filter((c) => c === "invalid_pin").length, MAX_PIN_FAILURES);
+          assert.equal(compared(), MAX_PIN_FAILURES, "the right PIN was not even compared");
+          assert.equal(await t.upkeep.services.accounts.findByLogin(item.registrationNumber), null);
+          const authorization = await t.upkeep.database.db
+            .selectFrom("authorizations")
+            .select("user_id")
+            .where("registration_number", "=", item.registrationNumber)
+            .executeTakeFirst();
+          assert.equal(authorization, undefined);
+        } finally {
+          await app.close();
+        }
+      }
     });
 
     it(`${CONCURRENCY} accounts adding one number at once: exactly one gets it`, async () => {

@@ -14,15 +14,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { DownloadHTTPError } from "tuf-js/dist/error.js";
+import { DownloadHTTPError, ExpiredMetadataError } from "tuf-js/dist/error.js";
 import yazl from "yazl";
 import { ApiClient } from "../../src/client/api.ts";
 import { targetPath } from "../../src/client/commands.ts";
 import { type DownloadProgress, downloadDistribution, partPaths } from "../../src/client/download.ts";
-import { ClientError } from "../../src/client/errors.ts";
+import { ClientError, EXIT } from "../../src/client/errors.ts";
 import { planFromReleases } from "../../src/client/source.ts";
-import { installPackage, planTemplates, scanTemplates } from "../../src/client/templates.ts";
-import { FileFetcher } from "../../src/client/tuf.ts";
+import {
+  checkFolderName,
+  installPackage,
+  isInside,
+  isSafeFolderName,
+  planTemplates,
+  scanTemplates,
+  sweepTemporaryFolders,
+  templateFolder,
+} from "../../src/client/templates.ts";
+import { FileFetcher, tufFailure } from "../../src/client/tuf.ts";
 import type { Release } from "../../src/client/types.ts";
 import { unpackZip } from "../../src/client/unzip.ts";
 import { formatUpdInfo } from "../../src/domain/upd-info.ts";
@@ -54,8 +63,10 @@ describe("resumable download", () => {
   let api: ApiClient;
   const etag = '"v1"';
   /** How the server treats Range: honour If-Range (like Upkeep), or ignore it (a broken proxy). */
-  let mode: "honest" | "ignores-if-range" | "too-long" = "honest";
+  let mode: "honest" | "ignores-if-range" | "too-long" | "wrong-range" | "stalls" | "silent" = "honest";
   const seen: { range?: string; ifRange?: string }[] = [];
+  /** A stalled answer is cut off after this long, so a client without a timeout fails instead of hanging. */
+  const STALL_CUTOFF_MS = 3000;
 
   before(async () => {
     server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -65,6 +76,21 @@ describe("resumable download", () => {
       const match = /^bytes=(\d+)-$/.exec(range ?? "");
       const rangeApplies =
         match && (mode === "ignores-if-range" || ifRange === undefined || ifRange === etag);
+      if (mode === "wrong-range" && seen.length <= 6) {
+        // Always a range that starts elsewhere than asked (after six tries it gives up and answers 200).
+        response.writeHead(206, { etag, "content-range": `bytes 5-${body.length - 1}/${body.length}` });
+        response.end(body.subarray(5));
+        return;
+      }
+      if (mode === "stalls" || mode === "silent") {
+        // Headers and the first 50,000 bytes ("stalls") or nothing at all ("silent"), then no byte more.
+        if (mode === "stalls") {
+          response.writeHead(200, { etag, "content-length": String(body.length) });
+          response.write(body.subarray(0, 50_000));
+        }
+        setTimeout(() => request.socket.destroy(), STALL_CUTOFF_MS).unref();
+        return;
+      }
       if (mode === "too-long") {
         response.writeHead(200, { etag });
         response.end(Buffer.concat([body, Buffer.from("extra")]));
@@ -85,12 +111,19 @@ describe("resumable download", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     api = new ApiClient(`http://127.0.0.1:${(server.address() as { port: number }).port}`, "token");
   });
-  after(() => new Promise((resolve) => server.close(resolve)));
+  after(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  );
 
-  function halfDone(target: string, state: { etag: string; sha256?: string }) {
+  /** A partial file of 80,000 bytes: the real prefix, or other bytes (`prefix`) to catch a splice. */
+  function halfDone(target: string, state: { etag: string; sha256?: string }, prefix?: Buffer) {
     const { part, state: statePath } = partPaths(target);
     mkdirSync(join(target, ".."), { recursive: true });
-    writeFileSync(part, body.subarray(0, 80_000));
+    writeFileSync(part, prefix ?? body.subarray(0, 80_000));
     writeFileSync(
       statePath,
       JSON.stringify({ etag: state.etag, sha256: state.sha256 ?? expected.sha256, length: body.length }),
@@ -117,9 +150,12 @@ describe("resumable download", () => {
     assert.deepEqual(readFileSync(partPaths(target).part), body);
   });
 
+  /** Bytes of the "old" file on the server: a client that spliced them would not end with `body`. */
+  const stale = Buffer.alloc(80_000, 0xa5);
+
   it("restarts, never splices, when the ETag changed on the server", async () => {
     const target = join(work, "c", "1cv8.zip");
-    halfDone(target, { etag: '"v0"' });
+    halfDone(target, { etag: '"v0"' }, stale);
     const result = await downloadDistribution(api, "d1", target, expected, quiet);
     assert.equal(result.status, 200);
     assert.equal(result.resumedFrom, 0);
@@ -129,7 +165,7 @@ describe("resumable download", () => {
   it("restarts when a server answers a range of a different ETag anyway", async () => {
     mode = "ignores-if-range";
     const target = join(work, "d", "1cv8.zip");
-    halfDone(target, { etag: '"v0"' });
+    halfDone(target, { etag: '"v0"' }, stale);
     seen.length = 0;
     const result = await downloadDistribution(api, "d1", target, expected, quiet);
     mode = "honest";
@@ -145,6 +181,73 @@ describe("resumable download", () => {
     await downloadDistribution(api, "d1", target, expected, quiet);
     assert.deepEqual(seen, [{}]);
     assert.deepEqual(readFileSync(partPaths(target).part), body);
+  });
+
+  it("gives up with a clear error when the server answers a wrong range again after a restart", async () => {
+    mode = "wrong-range";
+    const target = join(work, "g", "1cv8.zip");
+    halfDone(target, { etag: '"v1"' });
+    seen.length = 0;
+    try {
+      await assert.rejects(
+        downloadDistribution(api, "d1", target, expected, quiet),
+        (error: unknown) =>
+          error instanceof ClientError &&
+          error.code === "bad_range" &&
+          /does not match the request; the download was given up after 2 attempts/.test(error.message),
+      );
+    } finally {
+      mode = "honest";
+    }
+    assert.deepEqual(seen, [{ range: "bytes=80000-", ifRange: '"v1"' }, {}], "one restart, then no more");
+    assert.ok(!existsSync(partPaths(target).part), "no spliced bytes are kept");
+  });
+
+  it("stops a stalled download after the idle timeout, keeps the partial file, and resumes it", async () => {
+    const target = join(work, "h", "1cv8.zip");
+    process.env.UPKEEP_CLIENT_IDLE_TIMEOUT_MS = "300";
+    mode = "stalls";
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        downloadDistribution(api, "d1", target, expected, quiet),
+        (error: unknown) =>
+          error instanceof ClientError &&
+          error.code === "stalled" &&
+          error.exitCode === 5 &&
+          /sent no data for 300 ms/.test(error.message) &&
+          /50000 bytes already received are kept: run the command again to resume/.test(error.message),
+      );
+    } finally {
+      mode = "honest";
+      delete process.env.UPKEEP_CLIENT_IDLE_TIMEOUT_MS;
+    }
+    assert.ok(Date.now() - started < STALL_CUTOFF_MS, "stopped by the client, not by the server");
+    assert.deepEqual(readFileSync(partPaths(target).part), body.subarray(0, 50_000));
+    seen.length = 0;
+    const result = await downloadDistribution(api, "d1", target, expected, quiet);
+    assert.equal(result.status, 206);
+    assert.equal(result.resumedFrom, 50_000);
+    assert.deepEqual(seen, [{ range: "bytes=50000-", ifRange: '"v1"' }]);
+    assert.deepEqual(readFileSync(partPaths(target).part), body);
+  });
+
+  it("stops waiting for response headers after the idle timeout", async () => {
+    const target = join(work, "i", "1cv8.zip");
+    mode = "silent";
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        downloadDistribution(api, "d1", target, expected, quiet, { idleTimeoutMs: 200 }),
+        (error: unknown) =>
+          error instanceof ClientError &&
+          error.code === "stalled" &&
+          /sent no data for 200 ms/.test(error.message),
+      );
+    } finally {
+      mode = "honest";
+    }
+    assert.ok(Date.now() - started < STALL_CUTOFF_MS, "stopped by the client, not by the server");
   });
 
   it("stops a body longer than the signed length and keeps nothing", async () => {
@@ -216,14 +319,92 @@ describe("unpacking and installing packages", () => {
   });
 });
 
+describe("install folders from unsigned names", () => {
+  const refused = (pattern: RegExp) => (error: unknown) =>
+    error instanceof ClientError &&
+    error.exitCode === EXIT.verification &&
+    pattern.test(error.message) &&
+    /Nothing was installed/.test(error.message);
+
+  it("accepts plain vendor and configuration codes and refuses anything that could leave the folder", () => {
+    for (const name of ["1c", "HRM", "Vendor_Co.ltd-2", "a".repeat(64)])
+      assert.ok(isSafeFolderName(name), name);
+    for (const name of [
+      "",
+      ".",
+      "..",
+      "../x",
+      "../../x",
+      "a/b",
+      "a\\b",
+      ".hidden",
+      "-x",
+      "a".repeat(65),
+      "a\0b",
+    ]) {
+      assert.ok(!isSafeFolderName(name), JSON.stringify(name));
+    }
+    assert.ok(!isSafeFolderName(undefined) && !isSafeFolderName(7));
+    assert.throws(
+      () => checkFolderName("vendor", "../../x", "the mirror's mirror.json"),
+      refused(/the vendor "\.\.\/\.\.\/x" given by the mirror's mirror\.json is not a safe folder name/),
+    );
+  });
+
+  it("builds <root>/<vendor>/<CODE>/<x_y_z_w> only inside the templates directory", () => {
+    const root = join(work, "tmplts-safe");
+    assert.equal(templateFolder(root, "1c", "HRM", "3.0.11.36"), join(root, "1c", "HRM", "3_0_11_36"));
+    assert.throws(() => templateFolder(root, "../../x", "HRM", "3.0.11.36"), refused(/vendor/));
+    assert.throws(() => templateFolder(root, "1c", "..", "3.0.11.36"), refused(/configuration code/));
+    assert.throws(() => sweepTemporaryFolders(root, "..", "HRM"), refused(/vendor/));
+    assert.ok(isInside(root, join(root, "1c", "HRM", "3_0_11_36")));
+    assert.ok(!isInside(root, root));
+    assert.ok(!isInside(root, join(root, "..", "x")));
+    assert.ok(!isInside(root, `${root}-sibling`));
+    assert.ok(!existsSync(root), "nothing was written");
+  });
+
+  it("installPackage refuses a final folder outside the templates directory before writing", async () => {
+    const root = join(work, "tmplts-inside");
+    const outside = join(work, "outside-of-tmplts", "CFG", "1_0_0_2");
+    const file = join(work, "inside.zip");
+    writeFileSync(file, await zip([{ name: "1cv8.cfu", data: randomBytes(10) }]));
+    await assert.rejects(
+      installPackage(file, outside, "1.0.0.2", root),
+      refused(/lies outside the templates/),
+    );
+    assert.ok(!existsSync(join(work, "outside-of-tmplts")));
+  });
+});
+
+describe("expired metadata", () => {
+  it("tells the user of a mirror to refresh it with upkeep-client mirror", () => {
+    const mirror = pathToFileURL(join(work, "old-mirror")).toString();
+    const error = tufFailure(mirror, new ExpiredMetadataError("timestamp.json is expired"));
+    assert.equal(error.exitCode, EXIT.verification);
+    assert.match(error.message, /the mirror .*old-mirror has expired \(timestamp\.json is expired\)/);
+    assert.match(error.message, /must be refreshed: .*run `upkeep-client mirror --out <folder>`/);
+    const online = tufFailure(
+      "http://updates.example",
+      new ExpiredMetadataError("timestamp.json is expired"),
+    );
+    assert.equal(online.exitCode, EXIT.verification);
+    assert.match(online.message, /the server must re-sign it/);
+    assert.doesNotMatch(online.message, /upkeep-client mirror/);
+  });
+});
+
 describe("planning from a mirror's release list", () => {
   const release = (version: string, updateFrom: string[], size: number): Release => ({
     id: `r-${version}`,
     configuration: "CFG",
     version,
     releasedOn: "2026-01-01",
+    itsIssue: null,
     minPlatformVersion: "8.3.1.1",
+    channel: "stable",
     status: "published",
+    publishedAt: "2026-01-01T00:00:00.000Z",
     updateFrom,
     distributions: [
       { id: `d-${version}`, kind: "update", fileName: "1cv8.zip", size, sha256: "0".repeat(64) },

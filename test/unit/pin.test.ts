@@ -6,10 +6,12 @@ import {
   normalizePin,
   PIN_DIGITS,
   PIN_RANDOM_BYTES,
+  parsePin,
   pinFromRandomBytes,
   REGISTRATION_NUMBER,
   REGISTRATION_NUMBER_RANDOM_BYTES,
   registrationNumberFromRandomBytes,
+  registrationNumberProblem,
   validateRegistrationNumber,
 } from "../../src/domain/pin.ts";
 
@@ -82,6 +84,22 @@ describe("PINs", () => {
       );
     });
   }
+
+  it("parse to null when malformed, so a check can treat them as a wrong PIN", () => {
+    assert.equal(parsePin("1234-5678-9012-3456"), "1234567890123456");
+    assert.equal(parsePin(" 1234 5678 9012 3456 "), "1234567890123456");
+    for (const bad of [
+      "1234",
+      "wrong-pin",
+      "",
+      "１２３４567890123456",
+      `${"1".repeat(16)}${" ".repeat(60)}`,
+      null,
+      42,
+    ]) {
+      assert.equal(parsePin(bad), null, JSON.stringify(bad));
+    }
+  });
 });
 
 describe("registration numbers", () => {
@@ -94,17 +112,31 @@ describe("registration numbers", () => {
   });
 
   for (const bad of ["1234567", "1234567890123", "12345678a", "", 12345678, undefined]) {
-    it(`reject ${JSON.stringify(bad)} with invalid_registration_number`, () => {
+    it(`reject ${JSON.stringify(bad)} with validation_failed naming the field`, () => {
       assert.throws(
         () => validateRegistrationNumber(bad, "mainNumber"),
         (error: unknown) => {
-          assert.ok(isBadRequest("invalid_registration_number")(error));
-          assert.equal((error as AppError).details.field, "mainNumber");
+          assert.ok(isBadRequest("validation_failed")(error));
+          // The same shape as the organisation's validation: fields: [{ field, message }].
+          assert.deepEqual((error as AppError).details, {
+            fields: [{ field: "mainNumber", message: "must be a registration number of 8 to 12 digits" }],
+          });
           return true;
         },
       );
+      assert.equal(registrationNumberProblem(bad), "must be a registration number of 8 to 12 digits");
     });
   }
+
+  it("name registrationNumber as the field by default", () => {
+    assert.throws(
+      () => validateRegistrationNumber("12"),
+      (error: unknown) =>
+        isBadRequest("validation_failed")(error) &&
+        ((error as AppError).details.fields as { field: string }[])[0]!.field === "registrationNumber",
+    );
+    assert.equal(registrationNumberProblem(" 8100123456 "), null);
+  });
 
   it("are generated as 10 digits not starting with 0, uniformly", () => {
     assert.equal(REGISTRATION_NUMBER_RANDOM_BYTES, 5);

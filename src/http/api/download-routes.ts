@@ -31,10 +31,15 @@ export const downloadRoutes =
           throw notFound("distribution_not_found", `There is no distribution ${request.params.id}.`);
         }
         await services.entitlements.assertCanDownload(user, distribution.configuration);
+        // HEAD asks about the file without fetching it: answered like GET, but not a download to log.
+        const log = (entry: { range: string | null; status: number; bytes: number }) =>
+          request.method === "HEAD"
+            ? Promise.resolve()
+            : services.downloads.log({ user, distribution, ...entry });
 
         const direct = await services.downloads.directUrl(distribution);
         if (direct) {
-          await services.downloads.log({ user, distribution, range: null, status: 302, bytes: 0 });
+          await log({ range: null, status: 302, bytes: 0 });
           return reply.redirect(direct, 302);
         }
 
@@ -54,13 +59,7 @@ export const downloadRoutes =
         const decision = decideRange(rangeHeader, size);
         if (decision.kind === "unsatisfiable") {
           reply.header("Content-Range", `bytes */${size}`);
-          await services.downloads.log({
-            user,
-            distribution,
-            range: rangeHeader ?? null,
-            status: 416,
-            bytes: 0,
-          });
+          await log({ range: rangeHeader ?? null, status: 416, bytes: 0 });
           return sendProblem(
             reply,
             416,
@@ -74,20 +73,12 @@ export const downloadRoutes =
             .status(206)
             .header("Content-Range", `bytes ${start}-${end}/${size}`)
             .header("Content-Length", end - start + 1);
-          await services.downloads.log({
-            user,
-            distribution,
-            range: `${start}-${end}`,
-            status: 206,
-            bytes: end - start + 1,
-          });
-          return reply.send(
-            request.method === "HEAD" ? null : services.downloads.open(distribution, decision.range),
-          );
+          await log({ range: `${start}-${end}`, status: 206, bytes: end - start + 1 });
+          return reply.send(services.downloads.open(distribution, decision.range));
         }
         reply.header("Content-Length", size);
-        await services.downloads.log({ user, distribution, range: null, status: 200, bytes: size });
-        return reply.send(request.method === "HEAD" ? null : services.downloads.open(distribution));
+        await log({ range: null, status: 200, bytes: size });
+        return reply.send(services.downloads.open(distribution));
       },
     );
   };

@@ -28,7 +28,7 @@ export const partnerRoutes =
           tags: ["partner"],
           summary: "Register a client without a PIN envelope: user code, password and the letter",
           description:
-            "The user code is the first registration number. The letter is returned printable and mailed to the organisation's e-mail.",
+            "The user code is the first registration number. The letter is returned printable and mailed to the organisation's e-mail; when mailing fails the client is still registered and `mail.via` is `failed`.",
           body: Type.Object({
             organization: Type.Object({}, { additionalProperties: true }),
             registrationNumbers: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1, maxItems: 100 }),
@@ -40,7 +40,13 @@ export const partnerRoutes =
               activeFrom: Type.String(),
               products: Type.Array(AuthorizedProductSchema),
               letter: Type.String(),
-              mail: Type.Object({ via: Type.String() }),
+              mail: Type.Object(
+                {
+                  via: Type.String({ description: "smtp, outbox, or failed (print the letter instead)" }),
+                  error: Type.Optional(Type.String()),
+                },
+                { description: "How the letter was mailed; a failure does not undo the registration" },
+              ),
             }),
             ...responses,
           },

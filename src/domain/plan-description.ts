@@ -1,0 +1,67 @@
+import { UPDATE_DISTRIBUTION } from "./catalogue.ts";
+import { type PlannableRelease, planUpdate, type ReleaseGraph } from "./update-planner.ts";
+
+export interface DistributionSummary {
+  readonly id: string;
+  readonly kind: string;
+  readonly fileName: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** A catalogue release as both the server and the client know it. */
+export interface CatalogueRelease extends PlannableRelease {
+  readonly id: string;
+  readonly releasedOn: string;
+  readonly distributions: readonly DistributionSummary[];
+}
+
+export interface PlannedStep {
+  readonly version: string;
+  readonly releaseId: string;
+  readonly releasedOn: string;
+  readonly minPlatformVersion: string | null;
+  readonly distribution: DistributionSummary | null;
+}
+
+export interface PlanDescription {
+  readonly status: "up-to-date" | "update-available" | "no-path";
+  readonly configuration: string;
+  readonly from: string;
+  readonly to: string;
+  readonly steps: PlannedStep[];
+  readonly platformUpgrade: null | { readonly requiredVersion: string };
+  readonly totalSize: number;
+}
+
+/**
+ * Plans over a configuration's published releases and describes the chain as the API answers it:
+ * each step with the update distribution it downloads, and the total size. Used by the server and
+ * by the client planning from a mirror, so both give the same answer.
+ */
+export function describeUpdatePlan<R extends CatalogueRelease>(
+  graph: ReleaseGraph<R> & { readonly newest: R },
+  request: { configuration: string; from: string; target?: string | null; platformVersion?: string | null },
+): PlanDescription {
+  const plan = planUpdate(graph, {
+    from: request.from,
+    ...(request.target ? { target: request.target } : {}),
+    ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
+  });
+  const steps = plan.steps.map(({ release }) => ({
+    version: release.version,
+    releaseId: release.id,
+    releasedOn: release.releasedOn,
+    minPlatformVersion: release.minPlatformVersion,
+    distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
+  }));
+  return {
+    status: plan.status,
+    configuration: request.configuration,
+    from: plan.from,
+    to: plan.to ?? graph.newest.version,
+    steps,
+    platformUpgrade: plan.platformUpgrade,
+    totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
+  };
+}
