@@ -33,21 +33,21 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
 
   async function subscriptionsCovering(numbers: string[]): Promise<Subscription[]> {
     if (numbers.length === 0) return [];
+    // Two indexed look-ups: an OR with a sub-select makes PostgreSQL scan every subscription.
+    const additionalIds = (
+      await db
+        .selectFrom("subscription_numbers")
+        .select("subscription_id")
+        .where("registration_number", "in", numbers)
+        .execute()
+    ).map((row) => row.subscription_id);
     const rows = await db
       .selectFrom("subscriptions")
       .selectAll()
       .where((eb) =>
-        eb.or([
-          eb("main_number", "in", numbers),
-          eb(
-            "id",
-            "in",
-            eb
-              .selectFrom("subscription_numbers")
-              .select("subscription_id")
-              .where("registration_number", "in", numbers),
-          ),
-        ]),
+        additionalIds.length === 0
+          ? eb("main_number", "in", numbers)
+          : eb.or([eb("main_number", "in", numbers), eb("id", "in", additionalIds)]),
       )
       .execute();
     if (rows.length === 0) return [];
@@ -104,7 +104,9 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       if (row.configuration_code) number.configurations.push(row.configuration_code);
     }
     const numbers = [...byNumber.values()];
-    return { numbers, subscriptions: await subscriptionsCovering(numbers.map((n) => n.registrationNumber)) };
+    // Basic editions never need a subscription: only the others' coverage is looked up.
+    const supported = numbers.filter((n) => n.edition !== "basic").map((n) => n.registrationNumber);
+    return { numbers, subscriptions: await subscriptionsCovering(supported) };
   }
 
   async function holdings(user: User): Promise<Holdings> {
