@@ -13,7 +13,7 @@ import type { EntitlementsService } from "./entitlements.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
 import { alreadyRegistered, notVendorRegistered } from "./registrations.ts";
-import { insertPreparedUser } from "./user-rows.ts";
+import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
 export interface Partner {
   readonly id: string;
@@ -278,17 +278,7 @@ export function createPartnersService(deps: {
       const products = checked.map((c) => toProduct(c.row.number, c.product));
       try {
         await db.transaction().execute(async (trx) => {
-          const organizationId = randomUUID();
-          await trx
-            .insertInto("organizations")
-            .values({
-              id: organizationId,
-              name: organization.name,
-              details: JSON.stringify(organization),
-              partner_id: partnerId,
-              created_at: now.toISOString(),
-            })
-            .execute();
+          const organizationId = await insertOrganization(trx, now, organization, partnerId);
           const user = await insertPreparedUser(trx, now, {
             login: userCode,
             passwordHash,
@@ -299,18 +289,7 @@ export function createPartnersService(deps: {
             partnerId,
             organizationId,
           });
-          await trx
-            .insertInto("authorizations")
-            .values(
-              numbers.map((number) => ({
-                registration_number: number,
-                user_id: user.id,
-                method: "partner",
-                partner_id: partnerId,
-                created_at: now.toISOString(),
-              })),
-            )
-            .execute();
+          await insertAuthorizations(trx, now, { numbers, userId: user.id, method: "partner", partnerId });
           await trx
             .updateTable("registration_numbers")
             .set({ purchase_date: organization.purchaseDate })
@@ -364,16 +343,12 @@ export function createPartnersService(deps: {
       const now = clock.now();
       try {
         await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto("authorizations")
-            .values({
-              registration_number: number,
-              user_id: client.id,
-              method: "partner",
-              partner_id: partnerId,
-              created_at: now.toISOString(),
-            })
-            .execute();
+          await insertAuthorizations(trx, now, {
+            numbers: [number],
+            userId: client.id,
+            method: "partner",
+            partnerId,
+          });
           await recordAudit(trx, now, {
             actorId: actor.id,
             action: "partner.authorize",

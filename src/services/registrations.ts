@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Database } from "../db/schema.ts";
@@ -16,7 +15,7 @@ import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import { hashPassword } from "./passwords.ts";
 import type { RegistrationNumberRow, RegistrationNumbersService } from "./registration-numbers.ts";
-import { insertPreparedUser } from "./user-rows.ts";
+import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
 export interface MyProduct {
   registrationNumber: string;
@@ -139,17 +138,7 @@ export function createRegistrationsService(deps: {
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
       try {
         await db.transaction().execute(async (trx) => {
-          const organizationId = randomUUID();
-          await trx
-            .insertInto("organizations")
-            .values({
-              id: organizationId,
-              name: organization.name,
-              details: JSON.stringify(organization),
-              partner_id: null,
-              created_at: now.toISOString(),
-            })
-            .execute();
+          const organizationId = await insertOrganization(trx, now, organization, null);
           const user = await insertPreparedUser(trx, now, {
             login: number,
             passwordHash,
@@ -160,17 +149,12 @@ export function createRegistrationsService(deps: {
             partnerId: null,
             organizationId,
           });
-          // The primary key on registration_number makes a second registration fail here, whole.
-          await trx
-            .insertInto("authorizations")
-            .values({
-              registration_number: number,
-              user_id: user.id,
-              method: "pin",
-              partner_id: null,
-              created_at: now.toISOString(),
-            })
-            .execute();
+          await insertAuthorizations(trx, now, {
+            numbers: [number],
+            userId: user.id,
+            method: "pin",
+            partnerId: null,
+          });
           await numbers.clearFailures(trx, number);
           await recordAudit(trx, now, {
             actorId: user.id,
@@ -238,16 +222,12 @@ export function createRegistrationsService(deps: {
       const now = clock.now();
       try {
         await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto("authorizations")
-            .values({
-              registration_number: number,
-              user_id: user.id,
-              method: "pin",
-              partner_id: null,
-              created_at: now.toISOString(),
-            })
-            .execute();
+          await insertAuthorizations(trx, now, {
+            numbers: [number],
+            userId: user.id,
+            method: "pin",
+            partnerId: null,
+          });
           await numbers.clearFailures(trx, number);
           await recordAudit(trx, now, {
             actorId: user.id,

@@ -47,3 +47,52 @@ export async function insertPreparedUser(
     organizationId: row.organization_id,
   };
 }
+
+/** Stores a registration form's organisation and returns its id. */
+export async function insertOrganization(
+  trx: Kysely<Database>,
+  now: Date,
+  organization: { readonly name: string },
+  partnerId: string | null,
+): Promise<string> {
+  const id = randomUUID();
+  await trx
+    .insertInto("organizations")
+    .values({
+      id,
+      name: organization.name,
+      details: JSON.stringify(organization),
+      partner_id: partnerId,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * Authorises registration numbers on an account. The primary key on registration_number makes
+ * a number already authorised elsewhere fail here, as a unique violation, with the whole transaction.
+ */
+export async function insertAuthorizations(
+  trx: Kysely<Database>,
+  now: Date,
+  input: {
+    readonly numbers: readonly string[];
+    readonly userId: string;
+    readonly method: "pin" | "partner";
+    readonly partnerId: string | null;
+  },
+): Promise<void> {
+  await trx
+    .insertInto("authorizations")
+    .values(
+      input.numbers.map((number) => ({
+        registration_number: number,
+        user_id: input.userId,
+        method: input.method,
+        partner_id: input.partnerId,
+        created_at: now.toISOString(),
+      })),
+    )
+    .execute();
+}
