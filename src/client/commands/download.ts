@@ -1,0 +1,113 @@
+/** download: fetches and verifies every missing step of the plan, then installs them into the templates directory. */
+import { mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ClientError, EXIT, verificationFailed } from "../errors.ts";
+import { downloadsDir } from "../home.ts";
+import type { Output } from "../output.ts";
+import { openSession, openVerifiedUpdater } from "../session.ts";
+import { MIRROR_INDEX } from "../source.ts";
+import {
+  checkFolderName,
+  installPackage,
+  isInstalled,
+  sweepTemporaryFolders,
+  templateFolder,
+} from "../templates.ts";
+import type { Configuration, PlanStep } from "../types.ts";
+import { entitlementError, fetchPlan, fetchVerified, type PlanOptions, targetPath } from "./shared.ts";
+
+interface Fetched {
+  readonly step: PlanStep;
+  readonly file: string;
+  readonly folder: string;
+}
+
+export interface DownloadOptions extends PlanOptions {
+  templates: string;
+  force?: boolean;
+}
+
+export async function download(out: Output, options: DownloadOptions): Promise<number> {
+  const session = openSession(options);
+  const templates = resolve(options.templates);
+  const configuration: Configuration = await session.source.configuration(options.configuration);
+  // The vendor and code name folders of the templates directory but are not signed: plain names only.
+  const origin = session.isMirror ? `the mirror's ${MIRROR_INDEX}` : `the server ${session.server}`;
+  checkFolderName("vendor", configuration.vendor, origin);
+  checkFolderName("configuration code", configuration.code, origin);
+  const plan = await fetchPlan(session, options);
+  out.event("plan", { plan });
+  checkFolderName("configuration code", plan.configuration, origin);
+  if (plan.configuration !== configuration.code) {
+    throw verificationFailed(
+      `${origin} planned ${JSON.stringify(plan.configuration)} when asked for ${configuration.code}`,
+    );
+  }
+  if (!plan.download.allowed) throw entitlementError(plan);
+  if (plan.status === "up-to-date") {
+    out.note(`${plan.configuration} ${plan.from} is up to date.`, "done", { installed: [] });
+    return EXIT.ok;
+  }
+  if (plan.status === "no-path") {
+    throw new ClientError(
+      `There is no chain of updates from ${plan.from} to ${plan.to} for ${plan.configuration}.`,
+    );
+  }
+  mkdirSync(templates, { recursive: true });
+  sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
+  const wanted = plan.steps.map((step) => ({
+    step,
+    folder: templateFolder(templates, configuration.vendor, plan.configuration, step.version),
+  }));
+  const missing = wanted.filter(({ step, folder }) => options.force || !isInstalled(folder, step.version));
+  for (const { step } of missing) {
+    if (!step.distribution) {
+      throw new ClientError(
+        `Release ${step.version} of ${plan.configuration} has no update distribution to download.`,
+      );
+    }
+  }
+  out.info(
+    `Downloading ${missing.length} of ${plan.steps.length} step(s) of ${plan.configuration} ${plan.from} -> ${plan.to} ` +
+      `into ${join(templates, configuration.vendor, plan.configuration)}`,
+  );
+  if (missing.length === 0) {
+    out.note("Every step is already in the templates directory.", "done", { installed: [] });
+    return EXIT.ok;
+  }
+  const updater = await openVerifiedUpdater(session, (text) => out.info(text));
+  const cache = downloadsDir(session.server);
+  // Every file is downloaded and verified before the first is unpacked: a refusal installs nothing.
+  const fetched: Fetched[] = [];
+  try {
+    for (const { step, folder } of missing) {
+      const distribution = step.distribution!;
+      const path = targetPath(plan.configuration, step.version, distribution.kind, distribution.fileName);
+      const file = await fetchVerified(
+        out,
+        session,
+        updater,
+        path,
+        distribution,
+        join(cache, path),
+        step.version,
+      );
+      fetched.push({ step, file, folder });
+    }
+  } finally {
+    out.close();
+  }
+  const installed: string[] = [];
+  for (const { step, file, folder } of fetched) {
+    const files = await installPackage(file, folder, step.version, templates);
+    rmSync(file, { force: true });
+    installed.push(step.version);
+    out.note(`Installed ${step.version} into ${folder} (${files.length} files)`, "installed", {
+      version: step.version,
+      folder,
+      files,
+    });
+  }
+  out.note(`Done: ${plan.configuration} templates now reach ${plan.to}.`, "done", { installed, to: plan.to });
+  return EXIT.ok;
+}
