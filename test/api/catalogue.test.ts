@@ -684,8 +684,12 @@ for (const dialect of await availableDialects()) {
         ]) {
           assert.ok(openapi.paths[path], `OpenAPI documents ${path}`);
         }
+        const health = await t.request({ method: "GET", url: "/healthz" });
+        assert.equal(health.headers["x-content-type-options"], "nosniff");
+        assert.equal(health.headers["x-frame-options"], "DENY");
         const docs = await t.request({ method: "GET", url: "/api/docs/" });
         assert.equal(docs.statusCode, 200);
+        assert.match(String(docs.headers["strict-transport-security"]), /max-age=/, "browser pages get helmet's full set");
         assert.match(docs.body, /swagger/i);
         const unknown = await t.request({ method: "GET", url: "/api/v1/nowhere" });
         assert.equal(unknown.statusCode, 404);
