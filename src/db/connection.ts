@@ -58,8 +58,6 @@ export async function openDatabase(options: {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("cache_size = -65536");
-  // Reads through a memory map instead of a read() per page: system calls are the dearest part of a look-up.
-  sqlite.pragma("mmap_size = 1073741824");
   reusePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
