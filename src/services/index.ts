@@ -39,7 +39,7 @@ export function createServices(deps: ServiceDeps) {
   const downloads = createDownloadsService(deps);
   const registrationNumbers = createRegistrationNumbersService(deps);
   const registrations = createRegistrationsService({ ...deps, numbers: registrationNumbers, entitlements });
-  const partners = createPartnersService({ ...deps, entitlements });
+  const partners = createPartnersService({ ...deps, numbers: registrationNumbers, entitlements });
   const subscriptions = createSubscriptionsService({ ...deps, entitlements });
   const tuf = createTufRepository({
     ...deps,

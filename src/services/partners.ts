@@ -12,6 +12,7 @@ import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
+import type { RegistrationNumbersService } from "./registration-numbers.ts";
 import { alreadyRegistered, notVendorRegistered } from "./registrations.ts";
 import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
@@ -147,11 +148,12 @@ export function createPartnersService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   mailer: Mailer;
+  numbers: RegistrationNumbersService;
   entitlements: EntitlementsService;
   /** Where a letter that could not be mailed is reported; a process warning by default. */
   reportMailFailure?: (message: string, error: unknown) => void;
 }) {
-  const { db, clock, mailer, entitlements } = deps;
+  const { db, clock, mailer, numbers: registrationNumbers, entitlements } = deps;
   const reportMailFailure =
     deps.reportMailFailure ??
     ((message: string, error: unknown) => process.emitWarning(`${message}: ${error}`));
@@ -175,16 +177,7 @@ export function createPartnersService(deps: {
   }
 
   async function numberForAuthorization(number: string) {
-    const row = await db
-      .selectFrom("registration_numbers")
-      .selectAll()
-      .where("number", "=", number)
-      .executeTakeFirst();
-    if (!row) {
-      throw notFound("registration_number_not_found", `There is no registration number ${number}.`, {
-        registrationNumber: number,
-      });
-    }
+    const row = await registrationNumbers.requireNumber(number);
     if (!row.vendor_registered_at) throw notVendorRegistered(number);
     const taken = await db
       .selectFrom("authorizations")

@@ -697,6 +697,7 @@ for (const dialect of await availableDialects()) {
         const partners = createPartnersService({
           db: t.upkeep.database.db,
           clock: t.clock,
+          numbers: t.upkeep.services.registrationNumbers,
           entitlements: t.upkeep.services.entitlements,
           mailer: {
             send: async () => {
