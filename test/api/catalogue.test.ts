@@ -689,7 +689,11 @@ for (const dialect of await availableDialects()) {
         assert.equal(health.headers["x-frame-options"], "DENY");
         const docs = await t.request({ method: "GET", url: "/api/docs/" });
         assert.equal(docs.statusCode, 200);
-        assert.match(String(docs.headers["strict-transport-security"]), /max-age=/, "browser pages get helmet's full set");
+        assert.match(
+          String(docs.headers["strict-transport-security"]),
+          /max-age=/,
+          "browser pages get helmet's full set",
+        );
         assert.match(docs.body, /swagger/i);
         const unknown = await t.request({ method: "GET", url: "/api/v1/nowhere" });
         assert.equal(unknown.statusCode, 404);
