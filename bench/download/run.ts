@@ -19,10 +19,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { openUpkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { freePort } from "../../test/support/ports.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
+import { ensureDebianPackage } from "../support.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024;
@@ -33,23 +34,6 @@ const GOAL_RATIO = 0.8;
 const GOAL_RSS_MB = 200;
 const LOGIN = "bench-support";
 const PASSWORD = "bench-support-password";
-
-function ensureDebianPackage(command: string, pkg: string): string {
-  const lookup = () =>
-    spawnSync("sh", ["-c", `command -v ${command} || ls /usr/sbin/${command} 2>/dev/null`]);
-  let found = lookup();
-  if (found.status !== 0 || !String(found.stdout).trim()) {
-    console.log(`installing ${pkg} (apt-get) ...`);
-    let result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
-    if (result.status !== 0) {
-      spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-      result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
-    }
-    if (result.status !== 0) throw new Error(`Could not install ${pkg}; install it and run again.`);
-    found = lookup();
-  }
-  return String(found.stdout).trim().split("\n")[0]!;
-}
 
 /** Random bytes, generated chunk by chunk: the 1 GiB is never in memory at once. */
 function randomStream(size: number): Readable {
@@ -115,23 +99,6 @@ async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void
   throw new Error("the server did not become healthy in 30 s");
 }
 
-async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `upkeep_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(query);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 const stopProcess = (child: ChildProcess | null) =>
   new Promise<void>((done) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return done();
@@ -144,7 +111,9 @@ async function main(): Promise<void> {
   ensureDebianPackage("curl", "curl");
   const nginxBinary = ensureDebianPackage("nginx", "nginx");
   const dataDir = mkdtempSync(join(tmpdir(), "upkeep-bench-download-"));
-  const postgres = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
+  const postgres = process.env.DATABASE_URL
+    ? await createPostgresDatabase(process.env.DATABASE_URL, "upkeep_bench")
+    : null;
   const env: Record<string, string> = {
     UPKEEP_DATA_DIR: dataDir,
     LOG_LEVEL: "warn",

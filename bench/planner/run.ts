@@ -8,6 +8,7 @@
  * adjacency for every plan, to show what the prebuilt index buys.
  */
 import { type PlannableRelease, planUpdate, ReleaseGraph } from "../../src/domain/update-planner.ts";
+import { randomGenerator } from "../support.ts";
 
 const RELEASE_COUNT = 5_000;
 const INDEXED_PLANS = 20_000;
@@ -20,18 +21,6 @@ const SEED = 20_240_601;
 
 interface SyntheticRelease extends PlannableRelease {
   readonly updateFrom: string[];
-}
-
-/** mulberry32: a small deterministic generator, so every run plans over the same graph. */
-function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

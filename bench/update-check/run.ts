@@ -15,7 +15,7 @@
  * The load generator is wrk (installed with apt-get when missing), run as a separate process.
  * Prints figures and whether the goals were met; never fails on time.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -24,13 +24,14 @@ import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
-import pg from "pg";
 import { openUpkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { versionSortKey } from "../../src/domain/version.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
 import { hashPassword } from "../../src/services/passwords.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
+import { ensureDebianPackage, randomGenerator } from "../support.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USERS = 100_000;
@@ -44,34 +45,12 @@ const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 25;
 const SEED = 4_2024;
 
-/** mulberry32, so every run builds the same catalogue and holdings. */
-function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const random = randomGenerator(SEED);
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 // ---------------------------------------------------------------------------------------------
 // Tools
-
-function ensureDebianPackage(command: string, pkg: string): void {
-  if (spawnSync("sh", ["-c", `command -v ${command}`]).status === 0) return;
-  console.log(`installing ${pkg} (apt-get) ...`);
-  let result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
-  if (result.status !== 0) {
-    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
-  }
-  if (result.status !== 0) throw new Error(`Could not install ${pkg}; install it and run again.`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The data set
@@ -449,27 +428,12 @@ function startBareServer(bodyFile: string): Promise<{ child: ChildProcess; port:
 
 // ---------------------------------------------------------------------------------------------
 
-async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `upkeep_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(query);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 async function main(): Promise<void> {
   ensureDebianPackage("wrk", "wrk");
   const dataDir = mkdtempSync(join(tmpdir(), "upkeep-bench-update-"));
-  const postgres = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
+  const postgres = process.env.DATABASE_URL
+    ? await createPostgresDatabase(process.env.DATABASE_URL, "upkeep_bench")
+    : null;
   const env = {
     UPKEEP_DATA_DIR: dataDir,
     LOG_LEVEL: "warn",

@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { Clock } from "../../src/domain/clock.ts";
 import { buildHttpApp, type HttpOptions } from "../../src/http/app.ts";
 import type { User } from "../../src/services/accounts.ts";
+import { createPostgresDatabase } from "./postgres.ts";
 
 export const POSTGRES_ADMIN_URL =
   process.env.UPKEEP_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -47,16 +48,6 @@ export function isPostgresReachable(): Promise<boolean> {
 export type DialectName = "sqlite" | "postgres";
 export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
 
-async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export interface TestEnvironment {
   readonly dialect: DialectName;
   readonly dataDir: string;
@@ -68,21 +59,14 @@ export interface TestEnvironment {
 export async function createEnvironment(dialect: DialectName): Promise<TestEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), "upkeep-test-"));
   const env: Record<string, string> = { UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: "silent" };
-  let database: string | null = null;
-  if (dialect === "postgres") {
-    database = `upkeep_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await withAdminClient((client) => client.query(`create database ${database}`));
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
-  }
+  const database = dialect === "postgres" ? await createPostgresDatabase(POSTGRES_ADMIN_URL) : null;
+  if (database) env.DATABASE_URL = database.url;
   return {
     dialect,
     dataDir,
     env,
     async dispose() {
-      if (database)
-        await withAdminClient((client) => client.query(`drop database if exists ${database} with (force)`));
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,32 @@
+/** Tools the benchmarks share. */
+import { spawnSync } from "node:child_process";
+
+/** mulberry32: a small deterministic generator, so every run measures the same data. */
+export function randomGenerator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The path of `command`, installing Debian's `pkg` first when it is missing. */
+export function ensureDebianPackage(command: string, pkg: string): string {
+  const lookup = () =>
+    spawnSync("sh", ["-c", `command -v ${command} || ls /usr/sbin/${command} 2>/dev/null`]);
+  let found = lookup();
+  if (found.status !== 0 || !String(found.stdout).trim()) {
+    console.log(`installing ${pkg} (apt-get) ...`);
+    let result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
+    if (result.status !== 0) {
+      spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+      result = spawnSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "inherit" });
+    }
+    if (result.status !== 0) throw new Error(`Could not install ${pkg}; install it and run again.`);
+    found = lookup();
+  }
+  return String(found.stdout).trim().split("\n")[0]!;
+}
