@@ -125,6 +125,30 @@ export function createRegistrationsService(deps: {
     return { number, row, product };
   }
 
+  /** The number joins the account (a second claim fails on its primary key), its PIN count resets, audited. */
+  async function authorizeWithPin(
+    trx: Kysely<Database>,
+    now: Date,
+    number: string,
+    user: { id: string },
+    action: string,
+    details: Record<string, unknown>,
+  ) {
+    await insertAuthorizations(trx, now, {
+      numbers: [number],
+      userId: user.id,
+      method: "pin",
+      partnerId: null,
+    });
+    await numbers.clearFailures(trx, number);
+    await recordAudit(trx, now, {
+      actorId: user.id,
+      action,
+      subject: `registration_number:${number}`,
+      details,
+    });
+  }
+
   return {
     /** First-time self-registration: the user code is the registration number; access starts after the delay. */
     async register(input: { registrationNumber: unknown; pin: unknown; organization: unknown }) {
@@ -149,18 +173,9 @@ export function createRegistrationsService(deps: {
             partnerId: null,
             organizationId,
           });
-          await insertAuthorizations(trx, now, {
-            numbers: [number],
-            userId: user.id,
-            method: "pin",
-            partnerId: null,
-          });
-          await numbers.clearFailures(trx, number);
-          await recordAudit(trx, now, {
-            actorId: user.id,
-            action: "registration.self",
-            subject: `registration_number:${number}`,
-            details: { userCode: number, organization: organization.name },
+          await authorizeWithPin(trx, now, number, user, "registration.self", {
+            userCode: number,
+            organization: organization.name,
           });
         });
       } catch (error) {
@@ -222,18 +237,9 @@ export function createRegistrationsService(deps: {
       const now = clock.now();
       try {
         await db.transaction().execute(async (trx) => {
-          await insertAuthorizations(trx, now, {
-            numbers: [number],
-            userId: user.id,
-            method: "pin",
-            partnerId: null,
-          });
-          await numbers.clearFailures(trx, number);
-          await recordAudit(trx, now, {
-            actorId: user.id,
-            action: "registration.add_product",
-            subject: `registration_number:${number}`,
-            details: { userCode: user.login, product: product.code },
+          await authorizeWithPin(trx, now, number, user, "registration.add_product", {
+            userCode: user.login,
+            product: product.code,
           });
         });
       } catch (error) {
