@@ -6,7 +6,7 @@ import type { Edition } from "./catalogue.ts";
 import { type AppError, forbidden } from "./errors.ts";
 import { monthOf } from "./months.ts";
 import { isStaff, type Role } from "./roles.ts";
-import { type Subscription, supportStatus } from "./subscriptions.ts";
+import { type Subscription, type SupportStatus, supportStatus } from "./subscriptions.ts";
 
 /** A registration number authorised on the viewer's account, with what its product includes. */
 export interface AuthorizedNumber {
@@ -98,7 +98,12 @@ export function downloadAccess(input: DownloadAccessInput): DownloadAccess {
   };
 }
 
-function isCoveredNow(number: AuthorizedNumber, subscriptions: readonly Subscription[], now: Date): boolean {
+/** The support status of one authorised number at `now`. */
+export function supportOf(
+  number: AuthorizedNumber,
+  subscriptions: readonly Subscription[],
+  now: Date,
+): SupportStatus {
   return supportStatus({
     number: number.registrationNumber,
     edition: number.edition,
@@ -106,8 +111,11 @@ function isCoveredNow(number: AuthorizedNumber, subscriptions: readonly Subscrip
     freeSupportMonths: number.freeSupportMonths,
     subscriptions,
     now,
-  }).coveredThisMonth;
+  });
 }
+
+const isCoveredNow = (number: AuthorizedNumber, subscriptions: readonly Subscription[], now: Date) =>
+  supportOf(number, subscriptions, now).coveredThisMonth;
 
 export function entitlementProblem(denial: Denial): AppError {
   switch (denial.reason) {

@@ -125,10 +125,6 @@ export class ReleaseGraph<R extends PlannableRelease> {
   }
 
   /** All releases, oldest first. */
-  releases(): readonly R[] {
-    return this.releasesByRank;
-  }
-
   /**
    * The fewest releases that lead from `from` to `target` (both canonical versions), in the
    * order they are applied, or null when no chain exists. Among equally short chains it

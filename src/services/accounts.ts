@@ -1,14 +1,15 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { conflictOnDuplicate } from "../db/errors.ts";
-import type { Database, UsersTable } from "../db/schema.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addDays } from "../domain/dates.ts";
 import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.ts";
+import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { recordAudit } from "./audit.ts";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
-import { insertPreparedUser } from "./user-rows.ts";
+import { insertPreparedUser, toUser } from "./user-rows.ts";
 
 export interface User {
   readonly id: string;
@@ -69,19 +70,6 @@ export function generatePassword(): string {
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-function toUser(row: UsersTable): User {
-  return {
-    id: row.id,
-    login: row.login,
-    role: isRole(row.role) ? row.role : "user",
-    email: row.email,
-    displayName: row.display_name,
-    activeFrom: row.active_from,
-    partnerId: row.partner_id,
-    organizationId: row.organization_id,
-  };
-}
-
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock; tokenTtlDays: number }) {
@@ -92,6 +80,10 @@ export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock
     /** Hashes the password first (Argon2id is slow on purpose), then inserts in a short transaction. */
     async createUser(input: NewUser, actorId: string | null = null): Promise<User> {
       validateLogin(input.login);
+      if (REGISTRATION_NUMBER.test(input.login)) {
+        // User codes are registration numbers: such a login would block that number's registration.
+        throw badRequest("invalid_login", "Logins of 8 to 12 digits are reserved for user codes.");
+      }
       validatePassword(input.password);
       if (!isRole(input.role))
         throw badRequest("invalid_role", `Unknown role ${JSON.stringify(input.role)}.`);

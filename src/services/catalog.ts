@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Kysely, Selectable } from "kysely";
 import { conflictOnDuplicate } from "../db/errors.ts";
-import type { Database, DistributionsTable, ReleasesTable } from "../db/schema.ts";
+import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable } from "../db/schema.ts";
 import {
   CONFIGURATION_KINDS,
   type ConfigurationKind,
@@ -85,6 +85,16 @@ export interface StoredDistribution extends Distribution {
 
 const MAX_DOCUMENT_LENGTH = 1_000_000;
 
+function toConfiguration(row: Selectable<ConfigurationsTable>): Configuration {
+  return {
+    code: row.code,
+    name: row.name,
+    kind: row.kind as ConfigurationKind,
+    vendor: row.vendor,
+    programName: row.program_name,
+  };
+}
+
 function toDistribution(row: Selectable<DistributionsTable>): Distribution {
   return { id: row.id, kind: row.kind, fileName: row.file_name, size: Number(row.size), sha256: row.sha256 };
 }
@@ -163,13 +173,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       throw notFound("configuration_not_found", `There is no configuration ${code}.`, {
         configuration: code,
       });
-    return {
-      code: row.code,
-      name: row.name,
-      kind: row.kind as ConfigurationKind,
-      vendor: row.vendor,
-      programName: row.program_name,
-    };
+    return toConfiguration(row);
   }
 
   async function distributionsOf(releaseIds: string[]): Promise<Map<string, Distribution[]>> {
@@ -206,6 +210,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
     actorId: string | null,
   ): Promise<ReleaseWithDocuments> {
     const row = await releaseRow(id);
+    if (row.status === status) return this_.getRelease(id);
     const now = clock.now().toISOString();
     await db.transaction().execute(async (trx) => {
       await trx
@@ -289,13 +294,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
 
     async listConfigurations(): Promise<Configuration[]> {
       const rows = await db.selectFrom("configurations").selectAll().orderBy("code").execute();
-      return rows.map((row) => ({
-        code: row.code,
-        name: row.name,
-        kind: row.kind as ConfigurationKind,
-        vendor: row.vendor,
-        programName: row.program_name,
-      }));
+      return rows.map(toConfiguration);
     },
 
     async configurationRevision(code: string): Promise<number | null> {
@@ -384,8 +383,6 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       return product;
     },
 
-    getProduct: (code: string) => readProduct(db, code),
-
     async createRelease(input: NewRelease, actorId: string | null): Promise<ReleaseWithDocuments> {
       const configuration = await requireConfiguration(
         validateCode(input.configuration, "configuration code"),
@@ -432,11 +429,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
               .where("configuration_code", "=", configuration.code)
               .where("version", "=", version)
               .executeTakeFirst();
-            if (existing) {
-              throw conflict("release_exists", `${configuration.code} ${version} exists already.`, {
-                id: existing.id,
-              });
-            }
+            if (existing) throw exists(existing.id);
             await trx.insertInto("releases").values(row).execute();
             await recordAudit(trx, clock.now(), {
               actorId,
@@ -488,6 +481,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const fileName = validateFileName(input.fileName);
       const expected = input.sha256 ? validateSha256(input.sha256) : null;
       const release = await releaseRow(input.releaseId);
+      const isPublished = release.status === "published";
       const id = randomUUID();
       const storageKey = `distributions/${release.configuration_code}/${release.id}/${id}`;
       const stored = await blobs.put(storageKey, input.body, { sha256: expected });
@@ -524,7 +518,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
                   created_at: clock.now().toISOString(),
                 })
                 .execute();
-              await bumpRevision(trx, release.configuration_code);
+              if (isPublished) await bumpRevision(trx, release.configuration_code);
               await recordAudit(trx, clock.now(), {
                 actorId,
                 action: "distribution.put",
@@ -545,7 +539,8 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         throw error;
       }
       if (replaced) await blobs.delete(replaced);
-      await changed(release.configuration_code);
+      // A draft's files show in no plan and no signed metadata until it is published.
+      if (isPublished) await changed(release.configuration_code);
       return { id, kind, fileName, size: stored.size, sha256: stored.sha256 };
     },
 

@@ -126,9 +126,19 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     subscriptionsCovering,
 
     /** Registration, authorisation and subscription changes take effect at once on this node. */
-    invalidate(userId?: string): void {
-      if (userId) cache.delete(userId);
-      else cache.clear();
+    invalidate(userId: string): void {
+      cache.delete(userId);
+    },
+
+    /** After a subscription change: only the accounts holding those numbers see a difference. */
+    async invalidateHoldersOf(numbers: readonly string[]): Promise<void> {
+      if (numbers.length === 0) return;
+      const holders = await db
+        .selectFrom("authorizations")
+        .select("user_id")
+        .where("registration_number", "in", numbers)
+        .execute();
+      for (const { user_id } of holders) cache.delete(user_id);
     },
 
     async assertCanSee(user: User, configuration: string): Promise<void> {

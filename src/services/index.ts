@@ -38,7 +38,12 @@ export function createServices(deps: ServiceDeps) {
   const entitlements = createEntitlementsService(deps);
   const downloads = createDownloadsService(deps);
   const registrationNumbers = createRegistrationNumbersService(deps);
-  const registrations = createRegistrationsService({ ...deps, numbers: registrationNumbers, entitlements });
+  const registrations = createRegistrationsService({
+    ...deps,
+    accounts,
+    numbers: registrationNumbers,
+    entitlements,
+  });
   const partners = createPartnersService({ ...deps, numbers: registrationNumbers, entitlements });
   const subscriptions = createSubscriptionsService({ ...deps, entitlements });
   const tuf = createTufRepository({

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { isUniqueViolation } from "../db/errors.ts";
+import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
@@ -269,46 +269,40 @@ export function createPartnersService(deps: {
       const password = generatePassword();
       const passwordHash = await hashPassword(password);
       const products = checked.map((c) => toProduct(c.row.number, c.product));
-      try {
-        await db.transaction().execute(async (trx) => {
-          const organizationId = await insertOrganization(trx, now, organization, partnerId);
-          const user = await insertPreparedUser(trx, now, {
-            login: userCode,
-            passwordHash,
-            role: "user",
-            email: organization.email,
-            displayName: organization.name,
-            activeFrom: now,
-            partnerId,
-            organizationId,
-          });
-          await insertAuthorizations(trx, now, { numbers, userId: user.id, method: "partner", partnerId });
-          await trx
-            .updateTable("registration_numbers")
-            .set({ purchase_date: organization.purchaseDate })
-            .where("number", "in", numbers)
-            .where("purchase_date", "is", null)
-            .execute();
-          await recordAudit(trx, now, {
-            actorId: actor.id,
-            action: "partner.client.create",
-            subject: `user:${user.id}`,
-            details: { partnerId, userCode, organization: organization.name, registrationNumbers: numbers },
-          });
+      const taken = () =>
+        conflict("already_registered", `One of ${numbers.join(", ")} is registered on the site already.`, {
+          registrationNumbers: numbers,
         });
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw conflict(
-            "already_registered",
-            `One of ${numbers.join(", ")} is registered on the site already.`,
-            {
-              registrationNumbers: numbers,
-            },
-          );
-        }
-        throw error;
-      }
-      entitlements.invalidate();
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            const organizationId = await insertOrganization(trx, now, organization, partnerId);
+            const user = await insertPreparedUser(trx, now, {
+              login: userCode,
+              passwordHash,
+              role: "user",
+              email: organization.email,
+              displayName: organization.name,
+              activeFrom: now,
+              partnerId,
+              organizationId,
+            });
+            await insertAuthorizations(trx, now, { numbers, userId: user.id, method: "partner", partnerId });
+            await trx
+              .updateTable("registration_numbers")
+              .set({ purchase_date: organization.purchaseDate })
+              .where("number", "in", numbers)
+              .where("purchase_date", "is", null)
+              .execute();
+            await recordAudit(trx, now, {
+              actorId: actor.id,
+              action: "partner.client.create",
+              subject: `user:${user.id}`,
+              details: { partnerId, userCode, organization: organization.name, registrationNumbers: numbers },
+            });
+          }),
+        taken,
+      );
       const activeFrom = now.toISOString();
       const letter = clientLetter({
         partner: await partnerName(partnerId),
@@ -334,25 +328,24 @@ export function createPartnersService(deps: {
       const number = validateRegistrationNumber(numberText);
       const { product } = await numberForAuthorization(number);
       const now = clock.now();
-      try {
-        await db.transaction().execute(async (trx) => {
-          await insertAuthorizations(trx, now, {
-            numbers: [number],
-            userId: client.id,
-            method: "partner",
-            partnerId,
-          });
-          await recordAudit(trx, now, {
-            actorId: actor.id,
-            action: "partner.authorize",
-            subject: `registration_number:${number}`,
-            details: { partnerId, userCode: client.login, product: product.code },
-          });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyRegistered(number);
-        throw error;
-      }
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            await insertAuthorizations(trx, now, {
+              numbers: [number],
+              userId: client.id,
+              method: "partner",
+              partnerId,
+            });
+            await recordAudit(trx, now, {
+              actorId: actor.id,
+              action: "partner.authorize",
+              subject: `registration_number:${number}`,
+              details: { partnerId, userCode: client.login, product: product.code },
+            });
+          }),
+        () => alreadyRegistered(number),
+      );
       entitlements.invalidate(client.id);
       return toProduct(number, product);
     },

@@ -1,15 +1,20 @@
 import type { Kysely } from "kysely";
-import { isUniqueViolation } from "../db/errors.ts";
+import { conflictOnDuplicate } from "../db/errors.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
-import { canRegisterProfWithPin } from "../domain/entitlement.ts";
+import { canRegisterProfWithPin, supportOf } from "../domain/entitlement.ts";
 import { AppError, badRequest, conflict, forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
-import { REGISTRATION_NUMBER, registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
-import { supportStatus } from "../domain/subscriptions.ts";
-import { generatePassword, type User, validateLogin, validatePassword } from "./accounts.ts";
+import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
+import {
+  type AccountsService,
+  generatePassword,
+  type User,
+  validateLogin,
+  validatePassword,
+} from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
@@ -73,10 +78,11 @@ export function createRegistrationsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   activationDelayMinutes: number;
+  accounts: AccountsService;
   numbers: RegistrationNumbersService;
   entitlements: EntitlementsService;
 }) {
-  const { db, clock, numbers, entitlements } = deps;
+  const { db, clock, accounts, numbers, entitlements } = deps;
 
   async function isAuthorized(number: string): Promise<boolean> {
     const row = await db
@@ -160,72 +166,43 @@ export function createRegistrationsService(deps: {
       const password = generatePassword();
       const passwordHash = await hashPassword(password);
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
-      try {
-        await db.transaction().execute(async (trx) => {
-          const organizationId = await insertOrganization(trx, now, organization, null);
-          const user = await insertPreparedUser(trx, now, {
-            login: number,
-            passwordHash,
-            role: "user",
-            email: organization.email,
-            displayName: organization.name,
-            activeFrom,
-            partnerId: null,
-            organizationId,
-          });
-          await authorizeWithPin(trx, now, number, user, "registration.self", {
-            userCode: number,
-            organization: organization.name,
-          });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyRegistered(number);
-        throw error;
-      }
-      entitlements.invalidate();
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute(async (trx) => {
+            const organizationId = await insertOrganization(trx, now, organization, null);
+            const user = await insertPreparedUser(trx, now, {
+              login: number,
+              passwordHash,
+              role: "user",
+              email: organization.email,
+              displayName: organization.name,
+              activeFrom,
+              partnerId: null,
+              organizationId,
+            });
+            await authorizeWithPin(trx, now, number, user, "registration.self", {
+              userCode: number,
+              organization: organization.name,
+            });
+          }),
+        () => alreadyRegistered(number),
+      );
       return { userCode: number, password, activeFrom: activeFrom.toISOString() };
     },
 
     /** Account first: a login with a password and e-mail, products added later with their PINs. */
     async createAccount(input: { login: unknown; password: unknown; email: unknown }) {
-      const login = validateLogin(input.login);
-      if (REGISTRATION_NUMBER.test(login)) {
-        // User codes are registration numbers: such a login would block that number's registration.
-        throw badRequest("invalid_login", "Logins of 8 to 12 digits are reserved for user codes.");
-      }
-      const password = validatePassword(input.password);
       if (typeof input.email !== "string" || input.email.length > 254 || !EMAIL.test(input.email.trim())) {
         throw badRequest("validation_failed", "email must be an e-mail address such as name@example.com.", {
           fields: [{ field: "email", message: "must be an e-mail address" }],
         });
       }
-      const email = input.email.trim();
-      const passwordHash = await hashPassword(password);
-      const now = clock.now();
-      try {
-        return await db.transaction().execute(async (trx) => {
-          const user = await insertPreparedUser(trx, now, {
-            login,
-            passwordHash,
-            role: "user",
-            email,
-            displayName: null,
-            activeFrom: now,
-            partnerId: null,
-            organizationId: null,
-          });
-          await recordAudit(trx, now, {
-            actorId: user.id,
-            action: "account.create",
-            subject: `user:${user.id}`,
-            details: { login },
-          });
-          return user;
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict("login_taken", `The login ${login} is taken.`);
-        throw error;
-      }
+      return accounts.createUser({
+        login: validateLogin(input.login),
+        password: validatePassword(input.password),
+        role: "user",
+        email: input.email.trim(),
+      });
     },
 
     /** "Register software product" on the account's products page: number + PIN. */
@@ -235,17 +212,16 @@ export function createRegistrationsService(deps: {
       }
       const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin);
       const now = clock.now();
-      try {
-        await db.transaction().execute(async (trx) => {
-          await authorizeWithPin(trx, now, number, user, "registration.add_product", {
-            userCode: user.login,
-            product: product.code,
-          });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyRegistered(number);
-        throw error;
-      }
+      await conflictOnDuplicate(
+        () =>
+          db.transaction().execute((trx) =>
+            authorizeWithPin(trx, now, number, user, "registration.add_product", {
+              userCode: user.login,
+              product: product.code,
+            }),
+          ),
+        () => alreadyRegistered(number),
+      );
       entitlements.invalidate(user.id);
       return (await this.myProducts(user)).find((p) => p.registrationNumber === number)!;
     },
@@ -255,14 +231,7 @@ export function createRegistrationsService(deps: {
       const { numbers: held, subscriptions } = await entitlements.holdings(user);
       const now = clock.now();
       return held.map((n) => {
-        const status = supportStatus({
-          number: n.registrationNumber,
-          edition: n.edition,
-          purchaseDate: n.purchaseDate,
-          freeSupportMonths: n.freeSupportMonths,
-          subscriptions,
-          now,
-        });
+        const status = supportOf(n, subscriptions, now);
         return {
           registrationNumber: n.registrationNumber,
           product: n.product,

@@ -89,7 +89,7 @@ export function createSubscriptionsService(deps: {
           details: { ...subscription, partnerId: actor.partnerId },
         });
       });
-      entitlements.invalidate();
+      await entitlements.invalidateHoldersOf(all);
       return {
         id,
         registrationNumber: subscription.mainNumber,

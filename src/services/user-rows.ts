@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, UsersTable } from "../db/schema.ts";
-import type { Role } from "../domain/roles.ts";
+import { isRole, type Role } from "../domain/roles.ts";
 import type { User } from "./accounts.ts";
 
 /** A user row whose password was hashed before the transaction opened (Argon2id is slow on purpose). */
@@ -36,10 +36,14 @@ export async function insertPreparedUser(
     organization_id: input.organizationId,
   };
   await trx.insertInto("users").values(row).execute();
+  return toUser(row);
+}
+
+export function toUser(row: UsersTable): User {
   return {
     id: row.id,
     login: row.login,
-    role: input.role,
+    role: isRole(row.role) ? row.role : "user",
     email: row.email,
     displayName: row.display_name,
     activeFrom: row.active_from,

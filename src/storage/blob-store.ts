@@ -16,13 +16,8 @@ export interface ByteRange {
  * size and sha256 were checked, so a failed or interrupted upload leaves nothing behind.
  */
 export interface BlobStore {
-  put(
-    key: string,
-    source: Readable,
-    expected?: { sha256?: string | null; size?: number | null },
-  ): Promise<StoredBlob>;
+  put(key: string, source: Readable, expected?: { sha256?: string | null }): Promise<StoredBlob>;
   read(key: string, range?: ByteRange): Readable;
-  size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
   /** A URL the client may fetch directly (S3 presigned); null when the server streams the bytes itself. */
   directUrl(key: string, fileName: string): Promise<string | null>;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -26,11 +26,7 @@ export class LocalBlobStore implements BlobStore {
     for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true });
   }
 
-  async put(
-    key: string,
-    source: Readable,
-    expected: { sha256?: string | null; size?: number | null } = {},
-  ): Promise<StoredBlob> {
+  async put(key: string, source: Readable, expected: { sha256?: string | null } = {}): Promise<StoredBlob> {
     const target = this.pathOf(key);
     const temporary = join(this.tmpDir, randomUUID());
     const hash = createHash("sha256");
@@ -52,9 +48,6 @@ export class LocalBlobStore implements BlobStore {
           { expected: expected.sha256, actual: sha256 },
         );
       }
-      if (expected.size != null && expected.size !== size) {
-        throw unprocessable("size_mismatch", `The upload has ${size} bytes, not ${expected.size}.`);
-      }
       await mkdir(dirname(target), { recursive: true });
       await rename(temporary, target);
       return { size, sha256 };
@@ -71,14 +64,6 @@ export class LocalBlobStore implements BlobStore {
       highWaterMark: READ_CHUNK_BYTES,
       ...(range ? { start: range.start, end: range.end } : {}),
     });
-  }
-
-  async size(key: string): Promise<number | null> {
-    try {
-      return (await stat(this.pathOf(key))).size;
-    } catch {
-      return null;
-    }
   }
 
   async delete(key: string): Promise<void> {

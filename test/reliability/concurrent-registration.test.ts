@@ -64,6 +64,7 @@ async function countingApp(t: TestApp): Promise<{ app: FastifyInstance; compared
     db: t.upkeep.database.db,
     clock: t.clock,
     activationDelayMinutes: 15,
+    accounts: t.upkeep.services.accounts,
     numbers: registrationNumbers,
     entitlements: t.upkeep.services.entitlements,
   });

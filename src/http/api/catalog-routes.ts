@@ -102,8 +102,12 @@ export const catalogRoutes =
         const user = requireUser(request);
         // Plans are cached per catalogue revision; an unknown configuration or version fails here first.
         const plan = await services.updates.plan(request.body);
-        await services.entitlements.assertCanSee(user, request.body.configuration);
+        // One decision answers both questions: may the user see this configuration (else 403), and
+        // may it download the chain now (told in the answer).
         const decision = await services.entitlements.downloadDecision(user, request.body.configuration);
+        if (!decision.allowed && decision.reason !== "support_subscription_required") {
+          throw entitlementProblem(decision);
+        }
         return { ...plan, download: downloadVerdict(decision) };
       },
     );
