@@ -12,8 +12,8 @@ import { type Product, readProduct } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
-import type { RegistrationNumbersService } from "./registration-numbers.ts";
-import { alreadyRegistered, notVendorRegistered } from "./registrations.ts";
+import { alreadyRegistered, type RegistrationNumbersService } from "./registration-numbers.ts";
+
 import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
 export interface Partner {
@@ -176,17 +176,8 @@ export function createPartnersService(deps: {
     }
   }
 
-  async function numberForAuthorization(number: string) {
-    const row = await registrationNumbers.requireNumber(number);
-    if (!row.vendor_registered_at) throw notVendorRegistered(number);
-    const taken = await db
-      .selectFrom("authorizations")
-      .select("registration_number")
-      .where("registration_number", "=", number)
-      .executeTakeFirst();
-    if (taken) throw alreadyRegistered(number);
-    return { row, product: await readProduct(db, row.product_code) };
-  }
+  const numberForAuthorization = async (number: string) =>
+    registrationNumbers.authorizable(await registrationNumbers.requireNumber(number));
 
   async function findClient(userCode: string): Promise<UsersTable | undefined> {
     return db

@@ -3,7 +3,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database, RegistrationNumbersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { parseIsoDate } from "../domain/dates.ts";
-import { type AppError, badRequest, forbidden, notFound } from "../domain/errors.ts";
+import { type AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
   PIN_RANDOM_BYTES,
@@ -14,6 +14,7 @@ import {
   validateRegistrationNumber,
 } from "../domain/pin.ts";
 import { recordAudit } from "./audit.ts";
+import { type Product, readProduct } from "./catalog.ts";
 
 export type RegistrationNumberRow = Selectable<RegistrationNumbersTable>;
 
@@ -80,6 +81,18 @@ export function pinLockedError(lockedUntil: string): AppError {
     { lockedUntil },
   );
 }
+
+export const alreadyRegistered = (number: string) =>
+  conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
+    registrationNumber: number,
+  });
+
+export const notVendorRegistered = (number: string) =>
+  forbidden(
+    "not_vendor_registered",
+    `The registration number ${number} is not registered with the vendor yet: send the registration card first (or ask your partner).`,
+    { registrationNumber: number },
+  );
 
 export type RegistrationNumbersService = ReturnType<typeof createRegistrationNumbersService>;
 
@@ -169,6 +182,20 @@ export function createRegistrationNumbersService(deps: {
 
   return {
     requireNumber,
+
+    /** A number that may join an account: registered with the vendor, on no account yet; with its product. */
+    async authorizable(
+      row: RegistrationNumberRow,
+    ): Promise<{ row: RegistrationNumberRow; product: Product }> {
+      if (!row.vendor_registered_at) throw notVendorRegistered(row.number);
+      const taken = await db
+        .selectFrom("authorizations")
+        .select("registration_number")
+        .where("registration_number", "=", row.number)
+        .executeTakeFirst();
+      if (taken) throw alreadyRegistered(row.number);
+      return { row, product: await readProduct(db, row.product_code) };
+    },
 
     /**
      * Checks a registration number's PIN in constant time, honouring the lock. Returns the number's

@@ -4,7 +4,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
 import { canRegisterProfWithPin, supportOf } from "../domain/entitlement.ts";
-import { AppError, badRequest, conflict, forbidden } from "../domain/errors.ts";
+import { AppError, badRequest, forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
@@ -16,10 +16,14 @@ import {
   validatePassword,
 } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
-import { type Product, readProduct } from "./catalog.ts";
+import type { Product } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import { hashPassword } from "./passwords.ts";
-import type { RegistrationNumberRow, RegistrationNumbersService } from "./registration-numbers.ts";
+import {
+  alreadyRegistered,
+  type RegistrationNumberRow,
+  type RegistrationNumbersService,
+} from "./registration-numbers.ts";
 import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
 export interface MyProduct {
@@ -29,18 +33,6 @@ export interface MyProduct {
   configurations: string[];
   support: { coveredThisMonth: boolean; until: string | null };
 }
-
-export const alreadyRegistered = (number: string) =>
-  conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
-    registrationNumber: number,
-  });
-
-export const notVendorRegistered = (number: string) =>
-  forbidden(
-    "not_vendor_registered",
-    `The registration number ${number} is not registered with the vendor yet: send the registration card first (or ask your partner).`,
-    { registrationNumber: number },
-  );
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -84,15 +76,6 @@ export function createRegistrationsService(deps: {
 }) {
   const { db, clock, accounts, numbers, entitlements } = deps;
 
-  async function isAuthorized(number: string): Promise<boolean> {
-    const row = await db
-      .selectFrom("authorizations")
-      .select("registration_number")
-      .where("registration_number", "=", number)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
   async function assertProfRule(row: RegistrationNumberRow, product: Product, purchaseDate: string | null) {
     if (product.edition === "basic") return;
@@ -123,10 +106,7 @@ export function createRegistrationsService(deps: {
    */
   async function checkPinRegistration(numberText: unknown, pin: unknown) {
     const number = validateRegistrationNumber(numberText);
-    const row = await numbers.verifyPin(number, pin);
-    if (!row.vendor_registered_at) throw notVendorRegistered(number);
-    if (await isAuthorized(number)) throw alreadyRegistered(number);
-    const product = await readProduct(db, row.product_code);
+    const { row, product } = await numbers.authorizable(await numbers.verifyPin(number, pin));
     await assertProfRule(row, product, row.purchase_date);
     return { number, row, product };
   }
