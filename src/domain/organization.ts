@@ -1,6 +1,6 @@
 /** The organisation's details on the registration form: every field is mandatory. */
 import { parseIsoDate } from "./dates.ts";
-import { badRequest } from "./errors.ts";
+import { type AppError, badRequest } from "./errors.ts";
 
 export const ORGANIZATION_FIELDS = [
   "name",
@@ -32,8 +32,9 @@ export interface Organization {
   workstations: number;
 }
 
+/** One field's problem in a form; `field` may name a nested or indexed field, e.g. registrationNumbers[1]. */
 export interface FieldProblem {
-  field: OrganizationField;
+  field: string;
   message: string;
 }
 
@@ -50,8 +51,7 @@ const CHECKS: Partial<Record<OrganizationField, Check>> = {
     PHONE.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 5
       ? null
       : "must be 5-30 characters of digits, spaces, +, -, ( and ), with at least 5 digits",
-  email: (v) =>
-    v.length <= 254 && EMAIL.test(v) ? null : "must be an e-mail address such as name@example.com",
+  email: (v) => emailProblem(v),
   purchaseDate: (v, today) => {
     if (!isIsoDate(v)) return "must be a calendar date as YYYY-MM-DD";
     return v <= today ? null : `cannot be later than today (${today})`;
@@ -78,11 +78,27 @@ function textOf(value: unknown): string | null {
   return null;
 }
 
+/** Why a value is not an e-mail address, or null when it is one. */
+export function emailProblem(value: unknown): string | null {
+  return typeof value === "string" && value.trim().length <= 254 && EMAIL.test(value.trim())
+    ? null
+    : "must be an e-mail address such as name@example.com";
+}
+
+/** A form's problems as one validation_failed listing every field. */
+export function formProblem(subject: string, problems: readonly FieldProblem[]): AppError {
+  const list = problems.map((p) => `${p.field} ${p.message}`).join("; ");
+  return badRequest("validation_failed", `${subject} incomplete or invalid: ${list}.`, { fields: problems });
+}
+
 /**
- * Returns the normalised form or throws validation_failed listing every missing or invalid
- * field. `today` (YYYY-MM-DD) is the caller's date, against which the purchase date is checked.
+ * The normalised organisation, or null with every missing or invalid field listed. `today`
+ * (YYYY-MM-DD) is the caller's date, against which the purchase date is checked.
  */
-export function validateOrganization(input: unknown, today: string): Organization {
+export function checkOrganization(
+  input: unknown,
+  today: string,
+): { organization: Organization | null; problems: FieldProblem[] } {
   parseIsoDate(today, "today");
   const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const problems: FieldProblem[] = [];
@@ -96,12 +112,17 @@ export function validateOrganization(input: unknown, today: string): Organizatio
     if (message) problems.push({ field, message });
     else values[field] = text!;
   }
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.field} ${p.message}`).join("; ");
-    throw badRequest("validation_failed", `The organisation's details are incomplete or invalid: ${list}.`, {
-      fields: problems,
-    });
-  }
+  if (problems.length > 0) return { organization: null, problems };
   const { workstations, ...text } = values;
-  return { ...(text as Omit<Organization, "workstations">), workstations: Number(workstations) };
+  return {
+    organization: { ...(text as Omit<Organization, "workstations">), workstations: Number(workstations) },
+    problems,
+  };
+}
+
+/** Returns the normalised form or throws validation_failed listing every missing or invalid field. */
+export function validateOrganization(input: unknown, today: string): Organization {
+  const { organization, problems } = checkOrganization(input, today);
+  if (!organization) throw formProblem("The organisation's details are", problems);
+  return organization;
 }

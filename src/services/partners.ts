@@ -3,8 +3,8 @@ import type { Kysely } from "kysely";
 import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
-import { type Organization, validateOrganization } from "../domain/organization.ts";
+import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
+import { checkOrganization, formProblem, type Organization } from "../domain/organization.ts";
 import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { generatePassword, type User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
@@ -100,8 +100,6 @@ export function clientLetter(input: {
   return lines.join("\n");
 }
 
-type FieldProblem = { field: string; message: string };
-
 /**
  * The organisation's details and the list of numbers, every problem of both in one
  * validation_failed `fields` list (a bad number is named by its index: registrationNumbers[2]).
@@ -110,14 +108,7 @@ function validateClientForm(
   input: { organization: unknown; registrationNumbers: unknown },
   today: string,
 ): { organization: Organization; numbers: string[] } {
-  const fields: FieldProblem[] = [];
-  let organization: Organization | null = null;
-  try {
-    organization = validateOrganization(input.organization, today);
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== "validation_failed") throw error;
-    fields.push(...((error.details.fields as FieldProblem[] | undefined) ?? []));
-  }
+  const { organization, problems: fields } = checkOrganization(input.organization, today);
   const list = input.registrationNumbers;
   const numbers: string[] = [];
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_NUMBERS_PER_CLIENT) {
@@ -132,12 +123,7 @@ function validateClientForm(
       else if (!numbers.includes((value as string).trim())) numbers.push((value as string).trim());
     });
   }
-  if (fields.length > 0 || !organization) {
-    const text = fields.map((p) => `${p.field} ${p.message}`).join("; ");
-    throw badRequest("validation_failed", `The client's details are incomplete or invalid: ${text}.`, {
-      fields,
-    });
-  }
+  if (fields.length > 0 || !organization) throw formProblem("The client's details are", fields);
   return { organization, numbers };
 }
 

@@ -4,9 +4,9 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
 import { canRegisterProfWithPin, supportOf } from "../domain/entitlement.ts";
-import { AppError, badRequest, forbidden } from "../domain/errors.ts";
+import { forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
-import { type Organization, validateOrganization } from "../domain/organization.ts";
+import { checkOrganization, emailProblem, formProblem, type Organization } from "../domain/organization.ts";
 import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import {
   type AccountsService,
@@ -34,8 +34,6 @@ export interface MyProduct {
   support: { coveredThisMonth: boolean; until: string | null };
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The organisation's details and the registration number's shape, every problem of both in one
  * validation_failed `fields` list. The organisation's purchase date stays in its details only.
@@ -44,22 +42,10 @@ function validateRegistrationForm(
   input: { registrationNumber: unknown; organization: unknown },
   today: string,
 ): Organization {
-  const fields: { field: string; message: string }[] = [];
-  let organization: Organization | null = null;
-  try {
-    organization = validateOrganization(input.organization, today);
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== "validation_failed") throw error;
-    fields.push(...((error.details.fields as typeof fields | undefined) ?? []));
-  }
+  const { organization, problems } = checkOrganization(input.organization, today);
   const numberProblem = registrationNumberProblem(input.registrationNumber);
-  if (numberProblem) fields.unshift({ field: "registrationNumber", message: numberProblem });
-  if (fields.length > 0 || !organization) {
-    const list = fields.map((p) => `${p.field} ${p.message}`).join("; ");
-    throw badRequest("validation_failed", `The registration form is incomplete or invalid: ${list}.`, {
-      fields,
-    });
-  }
+  if (numberProblem) problems.unshift({ field: "registrationNumber", message: numberProblem });
+  if (problems.length > 0 || !organization) throw formProblem("The registration form is", problems);
   return organization;
 }
 
@@ -172,16 +158,13 @@ export function createRegistrationsService(deps: {
 
     /** Account first: a login with a password and e-mail, products added later with their PINs. */
     async createAccount(input: { login: unknown; password: unknown; email: unknown }) {
-      if (typeof input.email !== "string" || input.email.length > 254 || !EMAIL.test(input.email.trim())) {
-        throw badRequest("validation_failed", "email must be an e-mail address such as name@example.com.", {
-          fields: [{ field: "email", message: "must be an e-mail address" }],
-        });
-      }
+      const problem = emailProblem(input.email);
+      if (problem) throw formProblem("The account is", [{ field: "email", message: problem }]);
       return accounts.createUser({
         login: validateLogin(input.login),
         password: validatePassword(input.password),
         role: "user",
-        email: input.email.trim(),
+        email: (input.email as string).trim(),
       });
     },
 
