@@ -14,6 +14,10 @@ export class ApiError extends ClientError {
   }
 }
 
+export function isApiError(error: unknown, status: number): error is ApiError {
+  return error instanceof ApiError && error.status === status;
+}
+
 export class ApiClient {
   constructor(
     readonly server: string,
@@ -74,5 +78,13 @@ export class ApiClient {
     } catch (error) {
       throw unreachable(this.server, error);
     }
+  }
+
+  /** Revokes this client's token on the server; false when the server no longer accepts it (401). */
+  async revokeToken(): Promise<boolean> {
+    const response = await this.fetch("/api/v1/auth/token", { method: "DELETE" });
+    if (response.status === 204) return true;
+    if (response.status === 401) return false;
+    throw await this.failure(response, "Revoking the token");
   }
 }

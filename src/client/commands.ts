@@ -3,6 +3,5 @@ export { check } from "./commands/check.ts";
 export { connect, disconnect, status } from "./commands/connect.ts";
 export { download } from "./commands/download.ts";
 export { mirror } from "./commands/mirror.ts";
-export { targetPath } from "./commands/shared.ts";
 export { templates } from "./commands/templates.ts";
-export { UPDATE_LOG, update } from "./commands/update.ts";
+export { update } from "./commands/update.ts";

@@ -18,7 +18,6 @@ import { copyFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import type { ApiClient } from "./api.ts";
 import { ClientError, EXIT, unreachable } from "./errors.ts";
 
@@ -258,18 +257,13 @@ async function attemptDownload(
   }
 }
 
-/** A mirror's target is a local file: copied whole into the part file. */
+/** A mirror's target is a local file (`source`): copied whole into the part file. */
 export async function copyFromMirror(
-  server: string,
-  targetPath: string,
+  source: string,
   target: string,
   expected: Expected,
   progress: DownloadProgress,
 ): Promise<DownloadResult> {
-  const source = `${fileURLToPath(server)}/tuf/targets/${targetPath}`;
-  if (!existsSync(source)) {
-    throw new ClientError(`The mirror ${server} does not hold ${targetPath}; refresh the mirror.`);
-  }
   const { part } = partPaths(target);
   discardPart(target);
   mkdirSync(dirname(target), { recursive: true });

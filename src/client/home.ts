@@ -72,6 +72,11 @@ export function downloadsDir(server: string): string {
   return dir;
 }
 
+/** A `file://` server is a mirror folder written by `upkeep-client mirror`. */
+export function isMirrorServer(server: string): boolean {
+  return server.startsWith("file:");
+}
+
 export function normalizeServer(url: string): string {
   let parsed: URL;
   try {

@@ -4,6 +4,7 @@
  * directory; runs the update with a backup first. Exit codes: see errors.ts.
  */
 import { Command, CommanderError, Option } from "commander";
+import { AppError } from "../domain/errors.ts";
 import * as commands from "./commands.ts";
 import { ClientError, EXIT, networkErrorCode } from "./errors.ts";
 import { Output } from "./output.ts";
@@ -169,6 +170,8 @@ program
 function fail(error: unknown): number {
   let clientError: ClientError;
   if (error instanceof ClientError) clientError = error;
+  // The shared domain code (versions, the planner) refuses bad input with an AppError: the user's mistake.
+  else if (error instanceof AppError) clientError = new ClientError(error.message);
   else if (networkErrorCode(error)) {
     clientError = new ClientError(
       `The server could not be reached: ${error}`,

@@ -3,18 +3,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Updater } from "tuf-js";
 import { ClientError, EXIT } from "./errors.ts";
-import { loadConfig, metadataDir, normalizeServer } from "./home.ts";
+import { type ClientConfig, isMirrorServer, loadConfig, metadataDir, normalizeServer } from "./home.ts";
 import { MirrorSource, ServerSource, type UpdateSource } from "./source.ts";
 import { openUpdater, refreshMetadata, trustOnFirstUse } from "./tuf.ts";
 
 export interface Session {
-  readonly server: string;
   readonly source: UpdateSource;
-  readonly isMirror: boolean;
-}
-
-export function isMirrorServer(server: string): boolean {
-  return server.startsWith("file:");
+  /** client.json as read once for this command (null when not connected). */
+  readonly config: ClientConfig | null;
 }
 
 export function openSession(options: { server?: string }): Session {
@@ -35,7 +31,7 @@ export function openSession(options: { server?: string }): Session {
       "not_connected",
     );
   }
-  if (isMirrorServer(server)) return { server, source: new MirrorSource(server), isMirror: true };
+  if (isMirrorServer(server)) return { source: new MirrorSource(server), config };
   if (!token) {
     throw new ClientError(
       `This client is not connected to ${server}: run upkeep-client connect --server ${server} --login LOGIN.`,
@@ -43,7 +39,7 @@ export function openSession(options: { server?: string }): Session {
       "not_connected",
     );
   }
-  return { server, source: new ServerSource(server, token), isMirror: false };
+  return { source: new ServerSource(server, token), config };
 }
 
 /**
@@ -52,19 +48,19 @@ export function openSession(options: { server?: string }): Session {
  * that repository); with no connection at all, its own root is trusted on first use.
  */
 export async function openVerifiedUpdater(session: Session, say: (text: string) => void): Promise<Updater> {
-  const dir = metadataDir(session.server);
-  if (session.isMirror && !existsSync(join(dir, "root.json"))) {
-    const config = loadConfig();
+  const { source, config } = session;
+  const dir = metadataDir(source.server);
+  if (source instanceof MirrorSource && !existsSync(join(dir, "root.json"))) {
     const connectedRoot =
       config && !isMirrorServer(config.server) ? join(metadataDir(config.server), "root.json") : null;
     if (connectedRoot && existsSync(connectedRoot)) {
-      await trustOnFirstUse(session.server, dir, readFileSync(connectedRoot));
+      await trustOnFirstUse(source.server, dir, readFileSync(connectedRoot));
     } else {
-      await trustOnFirstUse(session.server, dir);
-      say(`Trusting the signing keys of the mirror ${session.server} on first use.`);
+      await trustOnFirstUse(source.server, dir);
+      say(`Trusting the signing keys of the mirror ${source.server} on first use.`);
     }
   }
-  const updater = openUpdater(session.server, dir);
-  await refreshMetadata(updater, session.server);
+  const updater = openUpdater(source.server, dir);
+  await refreshMetadata(updater, source.server);
   return updater;
 }

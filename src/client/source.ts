@@ -6,11 +6,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AppError } from "../domain/errors.ts";
 import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
-import { normalizeVersion } from "../domain/version.ts";
-import { ApiClient, ApiError } from "./api.ts";
+import { ApiClient } from "./api.ts";
+import {
+  copyFromMirror,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadDistribution,
+  type Expected,
+} from "./download.ts";
 import { ClientError } from "./errors.ts";
 import type {
   Configuration,
@@ -34,17 +39,27 @@ export interface MirrorIndex {
 
 export interface UpdateSource {
   readonly server: string;
-  readonly api: ApiClient | null;
+  /** Where the source's unsigned names (vendor, configuration code) come from, for refusals. */
+  readonly origin: string;
   configurations(): Promise<Configuration[]>;
   configuration(code: string): Promise<Configuration>;
   /** Published releases, newest first. */
   releases(code: string): Promise<Release[]>;
   release(id: string): Promise<ReleaseWithDocuments>;
   plan(request: PlanRequest): Promise<Plan>;
+  /** Fetches the TUF target `path` (distribution `distributionId`) into `<destination>.part`, unverified. */
+  fetchTarget(
+    path: string,
+    distributionId: string,
+    destination: string,
+    expected: Expected,
+    progress: DownloadProgress,
+  ): Promise<DownloadResult>;
 }
 
 export class ServerSource implements UpdateSource {
   readonly api: ApiClient;
+  readonly origin: string;
   private configurationList: Promise<Configuration[]> | null = null;
 
   constructor(
@@ -52,6 +67,7 @@ export class ServerSource implements UpdateSource {
     token: string | null,
   ) {
     this.api = new ApiClient(server, token);
+    this.origin = `the server ${server}`;
   }
 
   configurations(): Promise<Configuration[]> {
@@ -76,6 +92,16 @@ export class ServerSource implements UpdateSource {
   plan(request: PlanRequest): Promise<Plan> {
     return this.api.json("POST", "/api/v1/updates/plan", request, "Planning the update");
   }
+
+  fetchTarget(
+    _path: string,
+    distributionId: string,
+    destination: string,
+    expected: Expected,
+    progress: DownloadProgress,
+  ): Promise<DownloadResult> {
+    return downloadDistribution(this.api, distributionId, destination, expected, progress);
+  }
 }
 
 /** The same plan the server gives (src/services/updates.ts), over a list of published releases. */
@@ -84,18 +110,7 @@ export function planFromReleases(
   request: PlanRequest,
   download: DownloadVerdict,
 ): Plan {
-  const graph = new ReleaseGraph(releases);
-  if (!graph.newest) throw new ClientError(`${request.configuration} has no published release yet.`);
-  try {
-    const description = describeUpdatePlan(graph as typeof graph & { newest: Release }, {
-      ...request,
-      from: normalizeVersion(request.version),
-    });
-    return { ...description, download };
-  } catch (error) {
-    if (error instanceof AppError) throw new ClientError(error.message);
-    throw error;
-  }
+  return { ...describeUpdatePlan(new ReleaseGraph(releases), request), download };
 }
 
 export const MIRROR_INDEX = "mirror.json";
@@ -111,7 +126,7 @@ export function mirrorPaths(root: string) {
 }
 
 export class MirrorSource implements UpdateSource {
-  readonly api = null;
+  readonly origin = `the mirror's ${MIRROR_INDEX}`;
   private readonly root: string;
   private index: MirrorIndex | null = null;
 
@@ -159,8 +174,18 @@ export class MirrorSource implements UpdateSource {
     const configuration = await this.configuration(request.configuration);
     return planFromReleases(await this.releases(request.configuration), request, configuration.download);
   }
-}
 
-export function isApiError(error: unknown, status: number): error is ApiError {
-  return error instanceof ApiError && error.status === status;
+  async fetchTarget(
+    path: string,
+    _distributionId: string,
+    destination: string,
+    expected: Expected,
+    progress: DownloadProgress,
+  ): Promise<DownloadResult> {
+    const file = mirrorPaths(this.root).target(path);
+    if (!existsSync(file)) {
+      throw new ClientError(`The mirror ${this.server} does not hold ${path}; refresh the mirror.`);
+    }
+    return copyFromMirror(file, destination, expected, progress);
+  }
 }

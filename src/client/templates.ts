@@ -4,12 +4,28 @@
  * installing a verified package into it atomically.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isCode } from "../domain/catalogue.ts";
 import { AppError } from "../domain/errors.ts";
 import { parseUpdInfo, type UpdInfo } from "../domain/upd-info.ts";
 import { planUpdate, ReleaseGraph, type UpdatePlan } from "../domain/update-planner.ts";
-import { normalizeVersion, versionFromUnderscore, versionToUnderscore } from "../domain/version.ts";
+import {
+  compareVersions,
+  isVersion,
+  normalizeVersion,
+  versionFromUnderscore,
+  versionToUnderscore,
+} from "../domain/version.ts";
 import { ClientError, verificationFailed } from "./errors.ts";
 import { unpackZip } from "./unzip.ts";
 
@@ -19,6 +35,8 @@ export interface TemplateFolder {
   /** From the folder name (x_y_z_w). */
   readonly folderVersion: string;
   readonly info: UpdInfo | null;
+  /** The release's minimum platform, as `download` recorded it in upkeep.json (null: not recorded). */
+  readonly minPlatformVersion: string | null;
   /** Why the folder cannot be used, when it cannot. */
   readonly problem: string | null;
 }
@@ -44,6 +62,26 @@ export function readUpdInfo(folder: string): UpdInfo {
   return parseUpdInfo(readFileSync(join(folder, "UpdInfo.txt"), "utf8"));
 }
 
+/** What `download` records beside UpdInfo.txt about the release it installed (1C's packages do not say). */
+export interface InstallRecord {
+  readonly minPlatformVersion: string | null;
+}
+
+export const INSTALL_RECORD = "upkeep.json";
+
+/** The folder's upkeep.json; a folder installed by other means has none, and no known minimum platform. */
+function readInstallRecord(folder: string): InstallRecord {
+  const path = join(folder, INSTALL_RECORD);
+  if (!existsSync(path)) return { minPlatformVersion: null };
+  try {
+    const { minPlatformVersion = null } = JSON.parse(readFileSync(path, "utf8")) as Partial<InstallRecord>;
+    if (minPlatformVersion === null || isVersion(minPlatformVersion)) return { minPlatformVersion };
+  } catch {
+    // refused below
+  }
+  throw new ClientError(`${INSTALL_RECORD} is unreadable or names no platform version`);
+}
+
 /** Every `<vendor>/<code>/<x_y_z_w>` folder of the templates directory, oldest first. */
 export function scanTemplates(root: string, code: string): TemplateFolder[] {
   if (!isDirectory(root)) throw new ClientError(`The templates directory ${root} does not exist.`);
@@ -61,6 +99,7 @@ export function scanTemplates(root: string, code: string): TemplateFolder[] {
         continue;
       }
       let info: UpdInfo | null = null;
+      let minPlatformVersion: string | null = null;
       let problem: string | null = null;
       if (!existsSync(join(path, "UpdInfo.txt"))) problem = "no UpdInfo.txt";
       else {
@@ -68,22 +107,21 @@ export function scanTemplates(root: string, code: string): TemplateFolder[] {
           info = readUpdInfo(path);
           if (info.version !== folderVersion) {
             problem = `UpdInfo.txt says ${info.version}, the folder name ${folderVersion}`;
+          } else {
+            minPlatformVersion = readInstallRecord(path).minPlatformVersion;
           }
         } catch (error) {
-          problem = error instanceof AppError ? error.message : String(error);
+          problem = error instanceof AppError || error instanceof ClientError ? error.message : String(error);
         }
       }
-      folders.push({ vendor, path, folderVersion, info, problem });
+      folders.push({ vendor, path, folderVersion, info, minPlatformVersion, problem });
     }
   }
-  return folders.sort((a, b) => compareFolder(a, b));
-}
-
-function compareFolder(a: TemplateFolder, b: TemplateFolder): number {
-  const x = a.folderVersion.split(".").map(Number);
-  const y = b.folderVersion.split(".").map(Number);
-  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0;
+  return folders.sort(
+    (a, b) =>
+      compareVersions(a.folderVersion, b.folderVersion) ||
+      (a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0),
+  );
 }
 
 /** The releases the usable folders describe (the first folder of a version wins). */
@@ -95,40 +133,32 @@ export function templateReleases(folders: readonly TemplateFolder[]): TemplateRe
     byVersion.set(folder.info.version, {
       version: folder.info.version,
       updateFrom: folder.info.fromVersions,
-      minPlatformVersion: null,
+      minPlatformVersion: folder.minPlatformVersion,
       folder,
     });
   }
   return [...byVersion.values()];
 }
 
-/** The chain the templates allow, by the same planner the server uses. */
+/** The chain the templates allow from the installed `version`, by the same planner the server uses. */
 export function planTemplates(
   folders: readonly TemplateFolder[],
-  request: { from: string; target?: string; platformVersion?: string },
+  options: { version: string; target?: string; platform?: string },
 ): UpdatePlan<TemplateRelease> {
-  const graph = new ReleaseGraph(templateReleases(folders));
-  try {
-    return planUpdate(graph, request);
-  } catch (error) {
-    if (error instanceof AppError) throw new ClientError(error.message);
-    throw error;
-  }
+  return planUpdate(new ReleaseGraph(templateReleases(folders)), {
+    from: options.version,
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.platform ? { platformVersion: options.platform } : {}),
+  });
 }
 
 /**
- * A vendor or configuration code becomes a folder name of the templates directory, yet it comes from
- * unsigned data (mirror.json, the API's JSON): only plain names are accepted, never `..` or a slash.
+ * Refuses (exit code 6) a vendor, configuration code or id that is not a plain file or folder name:
+ * they name folders of the templates directory, yet come from unsigned data (mirror.json, the API's
+ * JSON). A catalogue code is such a name (never `..` or a slash).
  */
-export const SAFE_FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-export function isSafeFolderName(name: unknown): name is string {
-  return typeof name === "string" && SAFE_FOLDER_NAME.test(name) && name !== "." && name !== "..";
-}
-
-/** Refuses (exit code 6) a vendor, configuration code or id that is not a plain file or folder name. */
 export function checkFolderName(what: string, name: unknown, source: string): string {
-  if (!isSafeFolderName(name)) {
+  if (!isCode(name)) {
     throw verificationFailed(
       `the ${what} ${JSON.stringify(name)} given by ${source} is not a safe folder name ` +
         `(letters, digits, "_", "." and "-", at most 64, starting with a letter or digit)`,
@@ -149,11 +179,26 @@ function assertInside(root: string, folder: string): void {
   }
 }
 
+/** `<root>/<vendor>/<code>`, refused unless both names (given by `source`) are plain. */
+export function configurationFolder(
+  root: string,
+  vendor: string,
+  code: string,
+  source = "the update source",
+): string {
+  checkFolderName("vendor", vendor, source);
+  checkFolderName("configuration code", code, source);
+  return join(resolve(root), vendor, code);
+}
+
+/** `<configurationFolder>/<x_y_z_w>`. */
+export function versionFolder(configurationDir: string, version: string): string {
+  return join(configurationDir, versionToUnderscore(version));
+}
+
 /** `<root>/<vendor>/<code>/<x_y_z_w>`, refused unless the names are plain and the folder stays inside root. */
 export function templateFolder(root: string, vendor: string, code: string, version: string): string {
-  checkFolderName("vendor", vendor, "the update source");
-  checkFolderName("configuration code", code, "the update source");
-  const folder = join(resolve(root), vendor, code, versionToUnderscore(version));
+  const folder = versionFolder(configurationFolder(root, vendor, code), version);
   assertInside(root, folder);
   return folder;
 }
@@ -167,18 +212,25 @@ export function isInstalled(folder: string, version: string): boolean {
   }
 }
 
+export interface InstallOptions {
+  /** The templates directory: a `finalDir` that does not lie inside it is refused before anything is written. */
+  readonly root?: string;
+  /** Recorded in upkeep.json beside UpdInfo.txt, so the offline `update` knows the platform the step needs (none: no file). */
+  readonly minPlatformVersion?: string | null;
+}
+
 /**
  * Unpacks a verified package into a temporary folder beside `finalDir`, checks that its UpdInfo.txt
- * names `version`, then renames it into place: the templates directory never shows half a package.
- * With `root`, a `finalDir` that does not lie inside that templates directory is refused first.
+ * names `version` (a package without one is refused: it could never be recognised as a template),
+ * records upkeep.json, then renames it into place: the templates directory never shows half a package.
  */
 export async function installPackage(
   zipFile: string,
   finalDir: string,
   version: string,
-  root?: string,
+  options: InstallOptions = {},
 ): Promise<string[]> {
-  if (root !== undefined) assertInside(root, finalDir);
+  if (options.root !== undefined) assertInside(options.root, finalDir);
   const parent = dirname(finalDir);
   mkdirSync(parent, { recursive: true });
   const suffix = randomBytes(4).toString("hex");
@@ -187,18 +239,25 @@ export async function installPackage(
   mkdirSync(temporary);
   try {
     const files = await unpackZip(zipFile, temporary);
-    if (existsSync(join(temporary, "UpdInfo.txt"))) {
-      let info: UpdInfo;
-      try {
-        info = readUpdInfo(temporary);
-      } catch (error) {
-        throw new ClientError(`The package for ${version} has an unreadable UpdInfo.txt: ${error}`);
-      }
-      if (info.version !== normalizeVersion(version)) {
-        throw new ClientError(
-          `The package for ${version} says it is ${info.version} (UpdInfo.txt); it was not installed.`,
-        );
-      }
+    if (!existsSync(join(temporary, "UpdInfo.txt"))) {
+      throw verificationFailed(
+        `the package for ${version} holds no UpdInfo.txt, so it is not an update template this client could use`,
+      );
+    }
+    let info: UpdInfo;
+    try {
+      info = readUpdInfo(temporary);
+    } catch (error) {
+      throw new ClientError(`The package for ${version} has an unreadable UpdInfo.txt: ${error}`);
+    }
+    if (info.version !== normalizeVersion(version)) {
+      throw new ClientError(
+        `The package for ${version} says it is ${info.version} (UpdInfo.txt); it was not installed.`,
+      );
+    }
+    if (options.minPlatformVersion) {
+      const record: InstallRecord = { minPlatformVersion: options.minPlatformVersion };
+      writeFileSync(join(temporary, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     }
     if (existsSync(finalDir)) renameSync(finalDir, previous);
     renameSync(temporary, finalDir);
@@ -213,9 +272,7 @@ export async function installPackage(
 
 /** Leftovers of an interrupted install (temporary folders beside the version folders). */
 export function sweepTemporaryFolders(root: string, vendor: string, code: string): void {
-  checkFolderName("vendor", vendor, "the update source");
-  checkFolderName("configuration code", code, "the update source");
-  const dir = join(root, vendor, code);
+  const dir = configurationFolder(root, vendor, code);
   if (!isDirectory(dir)) return;
   for (const name of readdirSync(dir)) {
     const match = /^\.(\d+_\d+_\d+_\d+)\.(upkeep|old)-[0-9a-f]+$/.exec(name);

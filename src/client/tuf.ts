@@ -17,8 +17,9 @@ import {
   RepositoryError,
   RuntimeError,
 } from "tuf-js/dist/error.js";
-import { USER_AGENT } from "./api.ts";
+import { ApiClient, USER_AGENT } from "./api.ts";
 import { ClientError, networkErrorCode, unreachable, verificationFailed } from "./errors.ts";
+import { isMirrorServer } from "./home.ts";
 
 /** Reads a mirror folder (`--server file://DIR`): DIR/tuf/<metadata> and DIR/tuf/targets/<path>. */
 export class FileFetcher extends BaseFetcher {
@@ -36,25 +37,13 @@ export function metadataBaseUrl(server: string): string {
   return `${server}/tuf`;
 }
 
-export function isFileServer(server: string): boolean {
-  return server.startsWith("file:");
-}
-
 /** Fetches raw metadata bytes (root.json, N.root.json) from a server or mirror; null on 404. */
 export async function fetchMetadata(server: string, name: string): Promise<Buffer | null> {
-  if (isFileServer(server)) {
+  if (isMirrorServer(server)) {
     const path = join(fileURLToPath(server), "tuf", name);
     return existsSync(path) ? readFileSync(path) : null;
   }
-  let response: Response;
-  try {
-    response = await fetch(`${metadataBaseUrl(server)}/${name}`, {
-      headers: { "user-agent": USER_AGENT },
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (error) {
-    throw unreachable(server, error);
-  }
+  const response = await new ApiClient(server, null).fetch(`/tuf/${name}`);
   if (response.status === 404) return null;
   if (!response.ok) throw new ClientError(`${server}/tuf/${name}: ${response.status} ${response.statusText}`);
   return Buffer.from(await response.arrayBuffer());
@@ -98,7 +87,7 @@ export function openUpdater(server: string, dir: string): Updater {
   return new Updater({
     metadataDir: dir,
     metadataBaseUrl: metadataBaseUrl(server),
-    ...(isFileServer(server) ? { fetcher: new FileFetcher() } : {}),
+    ...(isMirrorServer(server) ? { fetcher: new FileFetcher() } : {}),
     config: { userAgent: USER_AGENT, fetchTimeout: 60_000 },
   });
 }
@@ -108,7 +97,7 @@ export function tufFailure(server: string, error: unknown): ClientError {
   if (error instanceof ClientError) return error;
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof ExpiredMetadataError || /expired/i.test(text)) {
-    if (isFileServer(server)) {
+    if (isMirrorServer(server)) {
       // A mirror is a snapshot: its timestamp.json lasts as long as the server signs it for (a day).
       return verificationFailed(
         `the mirror ${fileURLToPath(server)} has expired (${text}). A mirror's signed metadata lasts ` +

@@ -4,8 +4,9 @@
  */
 import type { PlanDescription, PlannedStep } from "../domain/plan-description.ts";
 import type { Configuration, Distribution, Release, ReleaseWithDocuments } from "../services/catalog.ts";
+import type { PlanRequest } from "../services/updates.ts";
 
-export type { Configuration, Distribution, Release, ReleaseWithDocuments };
+export type { Configuration, Distribution, PlanRequest, Release, ReleaseWithDocuments };
 export type PlanStep = PlannedStep;
 
 export interface DownloadVerdict {
@@ -17,13 +18,6 @@ export interface DownloadVerdict {
 
 export interface Plan extends PlanDescription {
   readonly download: DownloadVerdict;
-}
-
-export interface PlanRequest {
-  readonly configuration: string;
-  readonly version: string;
-  readonly platformVersion?: string;
-  readonly target?: string;
 }
 
 export interface Problem {

@@ -34,6 +34,11 @@ function check(pattern: RegExp, value: unknown, code: string, message: string): 
   return value;
 }
 
+/** Whether `value` is a code: also a plain file or folder name (never `.`, `..` or a path). */
+export function isCode(value: unknown): value is string {
+  return typeof value === "string" && CODE.test(value);
+}
+
 export const validateCode = (value: unknown, what = "code") =>
   check(CODE, value, "invalid_code", `A ${what} is 1-64 letters, digits, dots, dashes or underscores.`);
 

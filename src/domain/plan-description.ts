@@ -1,5 +1,7 @@
 import { UPDATE_DISTRIBUTION } from "./catalogue.ts";
+import { notFound } from "./errors.ts";
 import { type PlannableRelease, planUpdate, type ReleaseGraph } from "./update-planner.ts";
+import { normalizeVersion } from "./version.ts";
 
 export interface DistributionSummary {
   readonly id: string;
@@ -40,11 +42,23 @@ export interface PlanDescription {
  * by the client planning from a mirror, so both give the same answer.
  */
 export function describeUpdatePlan<R extends CatalogueRelease>(
-  graph: ReleaseGraph<R> & { readonly newest: R },
-  request: { configuration: string; from: string; target?: string | null; platformVersion?: string | null },
+  graph: ReleaseGraph<R>,
+  request: {
+    configuration: string;
+    version: string;
+    target?: string | null;
+    platformVersion?: string | null;
+  },
 ): PlanDescription {
+  const from = normalizeVersion(request.version);
+  const { configuration } = request;
+  if (!graph.newest) {
+    throw notFound("no_published_releases", `${configuration} has no published release yet.`, {
+      configuration,
+    });
+  }
   const plan = planUpdate(graph, {
-    from: request.from,
+    from,
     ...(request.target ? { target: request.target } : {}),
     ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
   });
@@ -57,7 +71,7 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
   }));
   return {
     status: plan.status,
-    configuration: request.configuration,
+    configuration,
     from: plan.from,
     to: plan.to ?? graph.newest.version,
     steps,

@@ -1,7 +1,6 @@
 import { notFound } from "../domain/errors.ts";
 import { describeUpdatePlan, type PlanDescription } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
-import { normalizeVersion } from "../domain/version.ts";
 import type { CatalogService, Release } from "./catalog.ts";
 
 export interface PlanRequest {
@@ -74,17 +73,12 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
     },
 
     async plan(request: PlanRequest): Promise<Plan> {
-      const from = normalizeVersion(request.version);
       const { graph, plans } = await published(request.configuration);
-      const key = `${from}|${request.platformVersion ?? ""}|${request.target ?? ""}`;
+      // A valid version has one spelling only, so the request's own is the key (an invalid one is never cached).
+      const key = `${request.version}|${request.platformVersion ?? ""}|${request.target ?? ""}`;
       const cached = plans.get(key);
       if (cached) return cached;
-      if (!graph.newest) {
-        throw notFound("no_published_releases", `${request.configuration} has no published release yet.`, {
-          configuration: request.configuration,
-        });
-      }
-      const result = describeUpdatePlan(graph as typeof graph & { newest: Release }, { ...request, from });
+      const result = describeUpdatePlan(graph, request);
       if (plans.size >= MAX_CACHED_PLANS) plans.clear();
       plans.set(key, result);
       return result;

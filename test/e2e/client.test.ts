@@ -16,18 +16,18 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import yazl from "yazl";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { formatUpdInfo, parseUpdInfo } from "../../src/domain/upd-info.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
+import { freePort } from "../support/ports.ts";
+import { zip } from "../support/zip.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "bin", "upkeep-client");
@@ -73,16 +73,24 @@ function jsonLines(text: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-function zip(entries: { name: string; data: Buffer; compress?: boolean }[]): Promise<Buffer> {
-  const file = new yazl.ZipFile();
-  for (const entry of entries) file.addBuffer(entry.data, entry.name, { compress: entry.compress ?? true });
-  file.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    file.outputStream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    file.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
-    file.outputStream.on("error", reject);
-  });
+/** `<command> --configuration HRM --version <version, 3.0.10.32 by default>` with the options a test sets. */
+function hrmArgs(
+  command: string,
+  options: { version?: string; server?: string; platform?: string; templates?: string; json?: boolean } = {},
+  ...extra: string[]
+): string[] {
+  return [
+    command,
+    "--configuration",
+    "HRM",
+    "--version",
+    options.version ?? "3.0.10.32",
+    ...(options.server ? ["--server", options.server] : []),
+    ...(options.platform ? ["--platform", options.platform] : []),
+    ...(options.templates ? ["--templates", options.templates] : []),
+    ...(options.json ? ["--json"] : []),
+    ...extra,
+  ];
 }
 
 /** A package shaped like 1C's: UpdInfo.txt, 1cv8.mft, 1cv8.cfu, 1cv8upd.htm. */
@@ -104,14 +112,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
-}
-
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,6 +173,29 @@ describe("upkeep-client against a running server", () => {
     const distribution = await upload(release.id, "update", bytes);
     await admin("POST", `/api/v1/admin/releases/${release.id}/publish`);
     releases[version] = { id: release.id, distributionId: distribution.id, bytes };
+  }
+
+  /** A new distribution changes the signed targets: the server signs its metadata anew (by its clock). */
+  async function resign() {
+    await upload(
+      releases["3.0.11.36"]!.id,
+      "full",
+      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
+    );
+  }
+
+  /**
+   * Runs `fn` while the server's clock is a month behind, after it signed metadata that has therefore
+   * already expired (and that, by its own clock, it sees no reason to re-sign). The clock is restored after.
+   */
+  async function atPastClock<T>(fn: () => Promise<T>): Promise<T> {
+    clockOffset = -30 * DAY;
+    try {
+      await resign();
+      return await fn();
+    } finally {
+      clockOffset = 0;
+    }
   }
 
   async function blobPath(distributionId: string): Promise<string> {
@@ -282,16 +305,7 @@ describe("upkeep-client against a running server", () => {
   });
 
   it("check: the three-step chain with sizes, minimum platforms, the platform verdict and the combined what's new", async () => {
-    const run = await runClient(home, [
-      "check",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--platform",
-      "8.3.4.400",
-      "--json",
-    ]);
+    const run = await runClient(home, hrmArgs("check", { platform: "8.3.4.400", json: true }));
     assert.equal(run.code, 0, run.stderr);
     const event = jsonLines(run.stdout).find((e) => e.event === "plan")!;
     const plan = event.plan as {
@@ -316,15 +330,7 @@ describe("upkeep-client against a running server", () => {
       ["* Payroll changes of 3.0.11.36.", "* Payroll changes of 3.0.12.5.", "* Payroll changes of 3.0.13.2."],
     );
 
-    const human = await runClient(home, [
-      "check",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--platform",
-      "8.3.4.400",
-    ]);
+    const human = await runClient(home, hrmArgs("check", { platform: "8.3.4.400" }));
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /1\. 3\.0\.11\.36 .*platform >= 8\.3\.4\.365/);
     assert.match(human.stdout, /3\. 3\.0\.13\.2 {2}6\.0 MB/);
@@ -336,7 +342,7 @@ describe("upkeep-client against a running server", () => {
     const userHome = join(work, "home-user");
     const connect = await runClient(userHome, ["connect", "--server", server, "--login", "plain-user"]);
     assert.equal(connect.code, 0, connect.stderr);
-    const run = await runClient(userHome, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    const run = await runClient(userHome, hrmArgs("check"));
     assert.equal(run.code, 3, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stderr, /403 not_registered: HRM is not in your registered products/);
 
@@ -376,14 +382,7 @@ describe("upkeep-client against a running server", () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, new RegExp(`${registrationNumber} {2}HRM-PROF \\(prof\\)`));
 
-    const plan = await runClient(userHome, [
-      "check",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--json",
-    ]);
+    const plan = await runClient(userHome, hrmArgs("check", { json: true }));
     assert.equal(plan.code, 3, plan.stderr);
     const events = jsonLines(plan.stdout);
     const download = (
@@ -392,21 +391,13 @@ describe("upkeep-client against a running server", () => {
     assert.equal(download.allowed, false);
     const refusal = events.find((e) => e.event === "not-allowed")!;
     assert.equal(refusal.code, download.code);
-    const human = await runClient(userHome, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    const human = await runClient(userHome, hrmArgs("check"));
     assert.equal(human.code, 3);
     assert.match(human.stdout, /Steps \(3\):/);
     assert.match(human.stdout, new RegExp(`may not download updates of HRM: ${download.code}: `));
 
     const templates = join(work, "tmplts-user");
-    const fetchRun = await runClient(userHome, [
-      "download",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const fetchRun = await runClient(userHome, hrmArgs("download", { templates }));
     assert.equal(fetchRun.code, 3, fetchRun.stderr);
     assert.deepEqual(filesUnder(templates), []);
   });
@@ -414,11 +405,11 @@ describe("upkeep-client against a running server", () => {
   it("download: killed midway, it resumes with a Range request and installs the chain in the templates layout", async () => {
     const templates = join(work, "tmplts");
     throttle = 25;
-    const child = spawn(
-      process.execPath,
-      [BIN, "download", "--configuration", "HRM", "--version", "3.0.10.32", "--templates", templates],
-      { cwd: ROOT, env: { ...process.env, UPKEEP_CLIENT_HOME: home }, stdio: "ignore" },
-    );
+    const child = spawn(process.execPath, [BIN, ...hrmArgs("download", { templates })], {
+      cwd: ROOT,
+      env: { ...process.env, UPKEEP_CLIENT_HOME: home },
+      stdio: "ignore",
+    });
     const exited = new Promise((resolve) => child.on("close", resolve));
     let part: string | undefined;
     for (let i = 0; i < 400 && !part; i++) {
@@ -435,15 +426,7 @@ describe("upkeep-client against a running server", () => {
     assert.ok(partial < releases["3.0.13.2"]!.bytes.length);
     assert.deepEqual(filesUnder(templates), [], "nothing is installed before every file is verified");
 
-    const run = await runClient(home, [
-      "download",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const run = await runClient(home, hrmArgs("download", { templates }));
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /3\.0\.13\.2: resuming at/);
     assert.match(run.stdout, /Installed 3\.0\.13\.2 into /);
@@ -488,16 +471,7 @@ describe("upkeep-client against a running server", () => {
   it("templates: lists the folders offline and the chain the same planner allows", async () => {
     const templates = join(work, "tmplts");
     const offline = join(work, "home-offline");
-    const run = await runClient(offline, [
-      "templates",
-      "--templates",
-      templates,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--json",
-    ]);
+    const run = await runClient(offline, hrmArgs("templates", { templates, json: true }));
     assert.equal(run.code, 0, run.stderr);
     const event = jsonLines(run.stdout).find((e) => e.event === "templates")!;
     const folders = event.folders as { version: string; fromVersions: string[]; updateDate: string }[];
@@ -513,45 +487,56 @@ describe("upkeep-client against a running server", () => {
       ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
     );
 
-    const fromMiddle = await runClient(offline, [
-      "templates",
-      "--templates",
-      templates,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.11.36",
-    ]);
+    const fromMiddle = await runClient(offline, hrmArgs("templates", { version: "3.0.11.36", templates }));
     assert.equal(fromMiddle.code, 0);
     assert.match(fromMiddle.stdout, /Chain from 3\.0\.11\.36 to 3\.0\.13\.2 \(2 step\(s\)\)/);
-    const unknown = await runClient(offline, [
-      "templates",
-      "--templates",
-      templates,
-      "--configuration",
-      "HRM",
-      "--version",
-      "2.0.0.1",
-    ]);
+    const unknown = await runClient(offline, hrmArgs("templates", { version: "2.0.0.1", templates }));
     assert.equal(unknown.code, 1);
     assert.match(unknown.stdout, /No chain of templates leads from 2\.0\.0\.1/);
+  });
+
+  it("update: refuses a chain that needs a newer platform than --platform, before backing up or applying", async () => {
+    const templates = join(work, "tmplts");
+    // download recorded each release's minimum platform beside its UpdInfo.txt.
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(templates, "1c", "HRM", "3_0_13_2", "upkeep.json"), "utf8")),
+      { minPlatformVersion: "8.3.5.1119" },
+    );
+    const applied = join(work, "applied-old-platform.txt");
+    const backupMarker = join(work, "backup-old-platform.done");
+    const run = await runClient(
+      join(work, "home-offline"),
+      hrmArgs(
+        "update",
+        { templates, platform: "8.3.4.400" },
+        "--backup-cmd",
+        `touch ${backupMarker}`,
+        "--apply-cmd",
+        `sh -c 'echo "$1" >> ${applied}' apply`,
+      ),
+    );
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /Update the platform to 8\.3\.5\.1119 first \(installed 8\.3\.4\.400\); nothing was applied/,
+    );
+    assert.ok(!existsSync(backupMarker), "no backup ran");
+    assert.ok(!existsSync(applied), "no step ran");
+    assert.ok(!existsSync(join(templates, "upkeep-update-log.json")), "nothing to log");
+
+    const templatesRun = await runClient(
+      join(work, "home-offline"),
+      hrmArgs("templates", { templates, platform: "8.3.4.400" }),
+    );
+    assert.equal(templatesRun.code, 0, templatesRun.stderr);
+    assert.match(templatesRun.stdout, /The chain needs platform 8\.3\.5\.1119 \(installed 8\.3\.4\.400\)/);
   });
 
   it("update: a failing backup applies nothing; then every step is applied in order and logged", async () => {
     const templates = join(work, "tmplts");
     const applied = join(work, "applied.txt");
     const applyCmd = `sh -c 'echo "$1 $2 $UPKEEP_STEP_VERSION $UPKEEP_STEP_FROM" >> ${applied}' apply`;
-    const common = [
-      "update",
-      "--templates",
-      templates,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--apply-cmd",
-      applyCmd,
-    ];
+    const common = hrmArgs("update", { templates }, "--apply-cmd", applyCmd);
     const failed = await runClient(join(work, "home-offline"), [...common, "--backup-cmd", "exit 7"]);
     assert.notEqual(failed.code, 0);
     assert.match(failed.stderr, /backup failed \(exit code 7\); nothing was applied/);
@@ -590,16 +575,7 @@ describe("upkeep-client against a running server", () => {
     tampered[tampered.length - 100] = tampered[tampered.length - 100]! ^ 0xff;
     writeFileSync(blob, tampered);
     try {
-      const run = await runClient(home, [
-        "download",
-        "--configuration",
-        "HRM",
-        "--version",
-        "3.0.10.32",
-        "--templates",
-        templates,
-        "--json",
-      ]);
+      const run = await runClient(home, hrmArgs("download", { templates, json: true }));
       assert.equal(run.code, 6, run.stderr);
       assert.match(
         run.stderr,
@@ -620,58 +596,21 @@ describe("upkeep-client against a running server", () => {
   it("expired metadata is refused, and so is a rolled-back timestamp", async () => {
     const templates = join(work, "tmplts-expired");
     const before = await (await fetch(`${server}/tuf/timestamp.json`)).text();
-    // A server whose clock is a month behind signs metadata that has already expired (and, by its
-    // own clock, sees no reason to re-sign it).
-    clockOffset = -30 * DAY;
-    try {
-      await upload(
-        releases["3.0.11.36"]!.id,
-        "full",
-        await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
-      );
-      const expired = await runClient(home, [
-        "download",
-        "--configuration",
-        "HRM",
-        "--version",
-        "3.0.10.32",
-        "--templates",
-        templates,
-      ]);
-      assert.equal(expired.code, 6, expired.stderr);
-      assert.match(expired.stderr, /has expired/);
-      assert.deepEqual(filesUnder(templates), []);
-    } finally {
-      clockOffset = 0;
-    }
+    const expired = await atPastClock(() => runClient(home, hrmArgs("download", { templates })));
+    assert.equal(expired.code, 6, expired.stderr);
+    assert.match(expired.stderr, /has expired/);
+    assert.deepEqual(filesUnder(templates), []);
 
     // A fresh signature, then the server hands out the older timestamp again.
-    await upload(
-      releases["3.0.11.36"]!.id,
-      "full",
-      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
-    );
-    const refreshed = await runClient(home, [
-      "download",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.12.5",
-      "--templates",
-      templates,
-    ]);
+    await resign();
+    const refreshed = await runClient(home, hrmArgs("download", { version: "3.0.12.5", templates }));
     assert.equal(refreshed.code, 0, refreshed.stderr);
     rolledBackTimestamp = before;
     try {
-      const rolledBack = await runClient(home, [
-        "download",
-        "--configuration",
-        "HRM",
-        "--version",
-        "3.0.10.32",
-        "--templates",
-        join(work, "tmplts-rollback"),
-      ]);
+      const rolledBack = await runClient(
+        home,
+        hrmArgs("download", { templates: join(work, "tmplts-rollback") }),
+      );
       assert.equal(rolledBack.code, 6, rolledBack.stderr);
       assert.match(rolledBack.stderr, /rollback|older than what this client already trusts/);
       assert.deepEqual(filesUnder(join(work, "tmplts-rollback")), []);
@@ -701,16 +640,7 @@ describe("upkeep-client against a running server", () => {
     const offlineHome = join(work, "home-mirror");
     const templates = join(work, "tmplts-mirror");
     const mirrorUrl = `file://${out}`;
-    const check = await runClient(offlineHome, [
-      "check",
-      "--server",
-      mirrorUrl,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--json",
-    ]);
+    const check = await runClient(offlineHome, hrmArgs("check", { server: mirrorUrl, json: true }));
     assert.equal(check.code, 0, check.stderr);
     const plan = jsonLines(check.stdout).find((e) => e.event === "plan")!.plan as {
       steps: { version: string }[];
@@ -719,17 +649,7 @@ describe("upkeep-client against a running server", () => {
       plan.steps.map((s) => s.version),
       ["3.0.11.36", "3.0.12.5", "3.0.13.2"],
     );
-    const download = await runClient(offlineHome, [
-      "download",
-      "--server",
-      mirrorUrl,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const download = await runClient(offlineHome, hrmArgs("download", { server: mirrorUrl, templates }));
     assert.equal(download.code, 0, download.stderr);
     assert.deepEqual(readdirSync(join(templates, "1c", "HRM")).sort(), ["3_0_11_36", "3_0_12_5", "3_0_13_2"]);
 
@@ -738,7 +658,7 @@ describe("upkeep-client against a running server", () => {
     const connect = await runClient(diskHome, ["connect", "--server", mirrorUrl]);
     assert.equal(connect.code, 0, connect.stderr);
     assert.match(connect.stdout, /Using the mirror file:\/\//);
-    const diskCheck = await runClient(diskHome, ["check", "--configuration", "HRM", "--version", "3.0.12.5"]);
+    const diskCheck = await runClient(diskHome, hrmArgs("check", { version: "3.0.12.5" }));
     assert.equal(diskCheck.code, 0, diskCheck.stderr);
     assert.match(diskCheck.stdout, /update available to 3\.0\.13\.2/);
     assert.match(diskCheck.stdout, /## 3\.0\.13\.2\n\* Payroll changes of 3\.0\.13\.2\./);
@@ -749,17 +669,10 @@ describe("upkeep-client against a running server", () => {
     const bytes = readFileSync(target);
     bytes[10] = bytes[10]! ^ 0xff;
     writeFileSync(target, bytes);
-    const refused = await runClient(offlineHome, [
-      "download",
-      "--server",
-      mirrorUrl,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      tamperedTemplates,
-    ]);
+    const refused = await runClient(
+      offlineHome,
+      hrmArgs("download", { server: mirrorUrl, templates: tamperedTemplates }),
+    );
     assert.equal(refused.code, 6, refused.stderr);
     assert.deepEqual(filesUnder(tamperedTemplates), []);
   });
@@ -772,17 +685,10 @@ describe("upkeep-client against a running server", () => {
     for (const configuration of index.configurations) configuration.vendor = "../../escaped";
     writeFileSync(join(evilMirror, "mirror.json"), JSON.stringify(index));
     const templates = join(work, "evil", "tmplts");
-    const run = await runClient(join(work, "home-evil"), [
-      "download",
-      "--server",
-      `file://${evilMirror}`,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const run = await runClient(
+      join(work, "home-evil"),
+      hrmArgs("download", { server: `file://${evilMirror}`, templates }),
+    );
     assert.equal(run.code, 6, `${run.stdout}\n${run.stderr}`);
     assert.match(
       run.stderr,
@@ -798,15 +704,7 @@ describe("upkeep-client against a running server", () => {
       .where("code", "=", "HRM")
       .execute();
     try {
-      const online = await runClient(home, [
-        "download",
-        "--configuration",
-        "HRM",
-        "--version",
-        "3.0.10.32",
-        "--templates",
-        templates,
-      ]);
+      const online = await runClient(home, hrmArgs("download", { templates }));
       assert.equal(online.code, 6, `${online.stdout}\n${online.stderr}`);
       assert.match(
         online.stderr,
@@ -827,40 +725,21 @@ describe("upkeep-client against a running server", () => {
     const expiredMirror = join(work, "mirror-expired");
     cpSync(join(work, "mirror"), expiredMirror, { recursive: true });
     // Metadata the server signed a month ago (its clock behind): validly signed, but expired.
-    clockOffset = -30 * DAY;
-    try {
-      await upload(
-        releases["3.0.11.36"]!.id,
-        "full",
-        await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
-      );
+    await atPastClock(async () => {
       for (const name of ["timestamp.json", "snapshot.json", "targets.json"]) {
         const response = await fetch(`${server}/tuf/${name}`);
         assert.equal(response.status, 200, name);
         writeFileSync(join(expiredMirror, "tuf", name), Buffer.from(await response.arrayBuffer()));
       }
-    } finally {
-      clockOffset = 0;
-    }
+    });
     // The server signs afresh for everyone else.
-    await upload(
-      releases["3.0.11.36"]!.id,
-      "full",
-      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
-    );
+    await resign();
 
     const templates = join(work, "tmplts-mirror-expired");
-    const run = await runClient(join(work, "home-mirror-expired"), [
-      "download",
-      "--server",
-      `file://${expiredMirror}`,
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const run = await runClient(
+      join(work, "home-mirror-expired"),
+      hrmArgs("download", { server: `file://${expiredMirror}`, templates }),
+    );
     assert.equal(run.code, 6, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stderr, /the mirror .*mirror-expired has expired/);
     assert.match(
@@ -871,7 +750,7 @@ describe("upkeep-client against a running server", () => {
   });
 
   it("an unreachable server gives exit code 5 and installs nothing", async () => {
-    const port = await deadPort();
+    const port = await freePort();
     const dead = `http://127.0.0.1:${port}`;
     const connect = await runClient(join(work, "home-dead"), [
       "connect",
@@ -891,15 +770,7 @@ describe("upkeep-client against a running server", () => {
       mode: 0o600,
     });
     const templates = join(work, "tmplts-dead");
-    const run = await runClient(deadHome, [
-      "download",
-      "--configuration",
-      "HRM",
-      "--version",
-      "3.0.10.32",
-      "--templates",
-      templates,
-    ]);
+    const run = await runClient(deadHome, hrmArgs("download", { templates }));
     assert.equal(run.code, 5, run.stderr);
     assert.match(run.stderr, /Cannot reach the update server .*ECONNREFUSED/);
     assert.deepEqual(filesUnder(templates), []);
@@ -912,7 +783,7 @@ describe("upkeep-client against a running server", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     assert.equal(revoke.status, 204);
-    const run = await runClient(home, ["check", "--configuration", "HRM", "--version", "3.0.10.32"]);
+    const run = await runClient(home, hrmArgs("check"));
     assert.equal(run.code, 4, run.stderr);
     assert.match(run.stderr, /refused the saved token/);
     assert.match(run.stderr, /Connect again: upkeep-client connect --server/);

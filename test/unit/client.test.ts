@@ -15,17 +15,15 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { DownloadHTTPError, ExpiredMetadataError } from "tuf-js/dist/error.js";
-import yazl from "yazl";
 import { ApiClient } from "../../src/client/api.ts";
-import { targetPath } from "../../src/client/commands.ts";
 import { type DownloadProgress, downloadDistribution, partPaths } from "../../src/client/download.ts";
 import { ClientError, EXIT } from "../../src/client/errors.ts";
 import { planFromReleases } from "../../src/client/source.ts";
 import {
   checkFolderName,
+  INSTALL_RECORD,
   installPackage,
   isInside,
-  isSafeFolderName,
   planTemplates,
   scanTemplates,
   sweepTemporaryFolders,
@@ -34,21 +32,14 @@ import {
 import { FileFetcher, tufFailure } from "../../src/client/tuf.ts";
 import type { Release } from "../../src/client/types.ts";
 import { unpackZip } from "../../src/client/unzip.ts";
+import { isCode } from "../../src/domain/catalogue.ts";
+import { AppError } from "../../src/domain/errors.ts";
 import { formatUpdInfo } from "../../src/domain/upd-info.ts";
+import { tufTargetPath } from "../../src/tuf/targets.ts";
+import { zip } from "../support/zip.ts";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 const quiet: DownloadProgress = { start() {}, advance() {} };
-
-function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
-  const file = new yazl.ZipFile();
-  for (const entry of entries) file.addBuffer(entry.data, entry.name);
-  file.end();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    file.outputStream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    file.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 let work: string;
 before(() => {
@@ -63,7 +54,8 @@ describe("resumable download", () => {
   let api: ApiClient;
   const etag = '"v1"';
   /** How the server treats Range: honour If-Range (like Upkeep), or ignore it (a broken proxy). */
-  let mode: "honest" | "ignores-if-range" | "too-long" | "wrong-range" | "stalls" | "silent" = "honest";
+  type Mode = "honest" | "ignores-if-range" | "too-long" | "wrong-range" | "stalls" | "silent";
+  let mode: Mode = "honest";
   const seen: { range?: string; ifRange?: string }[] = [];
   /** A stalled answer is cut off after this long, so a client without a timeout fails instead of hanging. */
   const STALL_CUTOFF_MS = 3000;
@@ -119,6 +111,16 @@ describe("resumable download", () => {
       }),
   );
 
+  /** Runs `fn` while the server behaves as `next`; it is honest again afterwards, whatever happens. */
+  async function withMode<T>(next: Mode, fn: () => Promise<T>): Promise<T> {
+    mode = next;
+    try {
+      return await fn();
+    } finally {
+      mode = "honest";
+    }
+  }
+
   /** A partial file of 80,000 bytes: the real prefix, or other bytes (`prefix`) to catch a splice. */
   function halfDone(target: string, state: { etag: string; sha256?: string }, prefix?: Buffer) {
     const { part, state: statePath } = partPaths(target);
@@ -139,7 +141,6 @@ describe("resumable download", () => {
   });
 
   it("resumes a partial file with Range and If-Range", async () => {
-    mode = "honest";
     const target = join(work, "b", "1cv8.zip");
     halfDone(target, { etag: '"v1"' });
     seen.length = 0;
@@ -163,12 +164,12 @@ describe("resumable download", () => {
   });
 
   it("restarts when a server answers a range of a different ETag anyway", async () => {
-    mode = "ignores-if-range";
     const target = join(work, "d", "1cv8.zip");
     halfDone(target, { etag: '"v0"' }, stale);
     seen.length = 0;
-    const result = await downloadDistribution(api, "d1", target, expected, quiet);
-    mode = "honest";
+    const result = await withMode("ignores-if-range", () =>
+      downloadDistribution(api, "d1", target, expected, quiet),
+    );
     assert.equal(result.resumedFrom, 0);
     assert.deepEqual(seen[1], {}, "the second request asks for the whole file");
     assert.deepEqual(readFileSync(partPaths(target).part), body);
@@ -184,21 +185,18 @@ describe("resumable download", () => {
   });
 
   it("gives up with a clear error when the server answers a wrong range again after a restart", async () => {
-    mode = "wrong-range";
     const target = join(work, "g", "1cv8.zip");
     halfDone(target, { etag: '"v1"' });
     seen.length = 0;
-    try {
-      await assert.rejects(
+    await withMode("wrong-range", () =>
+      assert.rejects(
         downloadDistribution(api, "d1", target, expected, quiet),
         (error: unknown) =>
           error instanceof ClientError &&
           error.code === "bad_range" &&
           /does not match the request; the download was given up after 2 attempts/.test(error.message),
-      );
-    } finally {
-      mode = "honest";
-    }
+      ),
+    );
     assert.deepEqual(seen, [{ range: "bytes=80000-", ifRange: '"v1"' }, {}], "one restart, then no more");
     assert.ok(!existsSync(partPaths(target).part), "no spliced bytes are kept");
   });
@@ -206,20 +204,20 @@ describe("resumable download", () => {
   it("stops a stalled download after the idle timeout, keeps the partial file, and resumes it", async () => {
     const target = join(work, "h", "1cv8.zip");
     process.env.UPKEEP_CLIENT_IDLE_TIMEOUT_MS = "300";
-    mode = "stalls";
     const started = Date.now();
     try {
-      await assert.rejects(
-        downloadDistribution(api, "d1", target, expected, quiet),
-        (error: unknown) =>
-          error instanceof ClientError &&
-          error.code === "stalled" &&
-          error.exitCode === 5 &&
-          /sent no data for 300 ms/.test(error.message) &&
-          /50000 bytes already received are kept: run the command again to resume/.test(error.message),
+      await withMode("stalls", () =>
+        assert.rejects(
+          downloadDistribution(api, "d1", target, expected, quiet),
+          (error: unknown) =>
+            error instanceof ClientError &&
+            error.code === "stalled" &&
+            error.exitCode === 5 &&
+            /sent no data for 300 ms/.test(error.message) &&
+            /50000 bytes already received are kept: run the command again to resume/.test(error.message),
+        ),
       );
     } finally {
-      mode = "honest";
       delete process.env.UPKEEP_CLIENT_IDLE_TIMEOUT_MS;
     }
     assert.ok(Date.now() - started < STALL_CUTOFF_MS, "stopped by the client, not by the server");
@@ -234,27 +232,24 @@ describe("resumable download", () => {
 
   it("stops waiting for response headers after the idle timeout", async () => {
     const target = join(work, "i", "1cv8.zip");
-    mode = "silent";
     const started = Date.now();
-    try {
-      await assert.rejects(
+    await withMode("silent", () =>
+      assert.rejects(
         downloadDistribution(api, "d1", target, expected, quiet, { idleTimeoutMs: 200 }),
         (error: unknown) =>
           error instanceof ClientError &&
           error.code === "stalled" &&
           /sent no data for 200 ms/.test(error.message),
-      );
-    } finally {
-      mode = "honest";
-    }
+      ),
+    );
     assert.ok(Date.now() - started < STALL_CUTOFF_MS, "stopped by the client, not by the server");
   });
 
   it("stops a body longer than the signed length and keeps nothing", async () => {
-    mode = "too-long";
     const target = join(work, "f", "1cv8.zip");
-    await assert.rejects(downloadDistribution(api, "d1", target, expected, quiet), ClientError);
-    mode = "honest";
+    await withMode("too-long", () =>
+      assert.rejects(downloadDistribution(api, "d1", target, expected, quiet), ClientError),
+    );
     assert.ok(!existsSync(partPaths(target).part));
   });
 });
@@ -310,12 +305,58 @@ describe("unpacking and installing packages", () => {
     );
     assert.deepEqual(readdirSync(join(root, "vendor", "CFG")), ["1_0_0_2"]);
 
-    const plan = planTemplates(scanTemplates(root, "CFG"), { from: "1.0.0.1" });
+    const plan = planTemplates(scanTemplates(root, "CFG"), { version: "1.0.0.1" });
     assert.equal(plan.status, "update-available");
     assert.deepEqual(
       plan.steps.map((s) => s.version),
       ["1.0.0.2"],
     );
+  });
+
+  it("refuses a package without UpdInfo.txt (exit code 6) and installs nothing", async () => {
+    const root = join(work, "tmplts-no-updinfo");
+    const file = join(work, "no-updinfo.zip");
+    writeFileSync(file, await zip([{ name: "1cv8.cfu", data: randomBytes(100) }]));
+    await assert.rejects(
+      installPackage(file, join(root, "vendor", "CFG", "1_0_0_2"), "1.0.0.2", { root }),
+      (error: unknown) =>
+        error instanceof ClientError &&
+        error.exitCode === EXIT.verification &&
+        /the package for 1\.0\.0\.2 holds no UpdInfo\.txt/.test(error.message) &&
+        /Nothing was installed/.test(error.message),
+    );
+    assert.deepEqual(readdirSync(join(root, "vendor", "CFG")), [], "no folder, no temporary files");
+  });
+
+  it("records the release's minimum platform, so the templates' plan asks for a newer platform", async () => {
+    const root = join(work, "tmplts-platform");
+    const versions = [
+      { version: "1.0.0.2", from: "1.0.0.1", minPlatformVersion: "8.3.1.1" },
+      { version: "1.0.0.3", from: "1.0.0.2", minPlatformVersion: "8.3.5.1" },
+    ];
+    for (const { version, from, minPlatformVersion } of versions) {
+      const file = join(work, `platform-${version}.zip`);
+      const updInfo = formatUpdInfo({ version, fromVersions: [from], updateDate: null });
+      writeFileSync(file, await zip([{ name: "UpdInfo.txt", data: Buffer.from(updInfo) }]));
+      const folder = templateFolder(root, "vendor", "CFG", version);
+      const files = await installPackage(file, folder, version, { root, minPlatformVersion });
+      assert.deepEqual(files, ["UpdInfo.txt"], "the record is not one of the package's files");
+      assert.deepEqual(JSON.parse(readFileSync(join(folder, INSTALL_RECORD), "utf8")), {
+        minPlatformVersion,
+      });
+    }
+    const folders = scanTemplates(root, "CFG");
+    assert.deepEqual(
+      folders.map((f) => [f.folderVersion, f.minPlatformVersion, f.problem]),
+      [
+        ["1.0.0.2", "8.3.1.1", null],
+        ["1.0.0.3", "8.3.5.1", null],
+      ],
+    );
+    const tooOld = planTemplates(folders, { version: "1.0.0.1", platform: "8.3.4.1" });
+    assert.equal(tooOld.status, "update-available");
+    assert.deepEqual(tooOld.platformUpgrade, { requiredVersion: "8.3.5.1" });
+    assert.equal(planTemplates(folders, { version: "1.0.0.1", platform: "8.3.5.1" }).platformUpgrade, null);
   });
 });
 
@@ -327,8 +368,7 @@ describe("install folders from unsigned names", () => {
     /Nothing was installed/.test(error.message);
 
   it("accepts plain vendor and configuration codes and refuses anything that could leave the folder", () => {
-    for (const name of ["1c", "HRM", "Vendor_Co.ltd-2", "a".repeat(64)])
-      assert.ok(isSafeFolderName(name), name);
+    for (const name of ["1c", "HRM", "Vendor_Co.ltd-2", "a".repeat(64)]) assert.ok(isCode(name), name);
     for (const name of [
       "",
       ".",
@@ -342,9 +382,9 @@ describe("install folders from unsigned names", () => {
       "a".repeat(65),
       "a\0b",
     ]) {
-      assert.ok(!isSafeFolderName(name), JSON.stringify(name));
+      assert.ok(!isCode(name), JSON.stringify(name));
     }
-    assert.ok(!isSafeFolderName(undefined) && !isSafeFolderName(7));
+    assert.ok(!isCode(undefined) && !isCode(7));
     assert.throws(
       () => checkFolderName("vendor", "../../x", "the mirror's mirror.json"),
       refused(/the vendor "\.\.\/\.\.\/x" given by the mirror's mirror\.json is not a safe folder name/),
@@ -370,7 +410,7 @@ describe("install folders from unsigned names", () => {
     const file = join(work, "inside.zip");
     writeFileSync(file, await zip([{ name: "1cv8.cfu", data: randomBytes(10) }]));
     await assert.rejects(
-      installPackage(file, outside, "1.0.0.2", root),
+      installPackage(file, outside, "1.0.0.2", { root }),
       refused(/lies outside the templates/),
     );
     assert.ok(!existsSync(join(work, "outside-of-tmplts")));
@@ -436,12 +476,19 @@ describe("planning from a mirror's release list", () => {
     assert.throws(
       () =>
         planFromReleases(releases, { configuration: "CFG", version: "1.0.0.1", target: "9.9.9.9" }, allowed),
-      ClientError,
+      (error: unknown) => error instanceof AppError && error.code === "unknown_target",
+    );
+    assert.throws(
+      () => planFromReleases([], { configuration: "CFG", version: "1.0.0.1" }, allowed),
+      (error: unknown) =>
+        error instanceof AppError &&
+        error.code === "no_published_releases" &&
+        error.message === "CFG has no published release yet.",
     );
   });
 
   it("names targets as the server does", () => {
-    assert.equal(targetPath("HRM", "3.0.11.36", "update", "1cv8.zip"), "HRM/3_0_11_36/update/1cv8.zip");
+    assert.equal(tufTargetPath("HRM", "3.0.11.36", "update", "1cv8.zip"), "HRM/3_0_11_36/update/1cv8.zip");
   });
 
   it("the file fetcher reads a mirror and answers a missing file the way tuf-js expects", async () => {

@@ -36,15 +36,13 @@ function describePlan(out: Output, plan: Plan, platform: string | undefined): vo
 export async function check(out: Output, options: PlanOptions): Promise<number> {
   const session = openSession(options);
   const plan = await fetchPlan(session, options);
-  const whatsNew: { version: string; releaseId: string; whatsNew: string | null }[] = [];
-  for (const step of plan.steps) {
-    const release = await session.source.release(step.releaseId);
-    whatsNew.push({
+  const whatsNew = await Promise.all(
+    plan.steps.map(async (step) => ({
       version: step.version,
       releaseId: step.releaseId,
-      whatsNew: release.documents?.whatsNew ?? null,
-    });
-  }
+      whatsNew: (await session.source.release(step.releaseId)).documents?.whatsNew ?? null,
+    })),
+  );
   describePlan(out, plan, options.platform);
   if (whatsNew.length > 0) {
     out.info("");

@@ -1,10 +1,17 @@
 /** connect, status and disconnect: the saved connection to a server or a mirror. */
 import { hostname } from "node:os";
-import { ApiClient, ApiError } from "../api.ts";
+import { ApiClient, isApiError } from "../api.ts";
 import { ClientError, EXIT } from "../errors.ts";
-import { forgetConfig, loadConfig, metadataDir, normalizeServer, saveConfig } from "../home.ts";
+import {
+  forgetConfig,
+  isMirrorServer,
+  loadConfig,
+  metadataDir,
+  normalizeServer,
+  saveConfig,
+} from "../home.ts";
 import type { Output } from "../output.ts";
-import { isMirrorServer, openSession } from "../session.ts";
+import { openSession } from "../session.ts";
 import { ServerSource } from "../source.ts";
 import { trustOnFirstUse } from "../tuf.ts";
 
@@ -19,7 +26,7 @@ interface MyProduct {
 
 /** Revokes a device token, ignoring every failure. */
 async function revokeQuietly(server: string, token: string): Promise<void> {
-  await new ApiClient(server, token).fetch("/api/v1/auth/token", { method: "DELETE" }).catch(() => undefined);
+  await new ApiClient(server, token).revokeToken().catch(() => false);
 }
 
 export async function connect(
@@ -54,7 +61,7 @@ export async function connect(
       "Signing in",
     );
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
+    if (isApiError(error, 401)) {
       throw new ClientError(
         `${server} refused the login ${options.login}: ${(error.problem.detail ?? "wrong login or password").replace(/\.$/, "")}.`,
         EXIT.auth,
@@ -91,30 +98,29 @@ export async function connect(
 }
 
 export async function status(out: Output, options: { server?: string }): Promise<void> {
-  const session = openSession(options);
-  if (!(session.source instanceof ServerSource)) {
-    const configurations = await session.source.configurations();
+  const { source, config } = openSession(options);
+  if (!(source instanceof ServerSource)) {
+    const configurations = await source.configurations();
     out.note(
-      `Using the mirror ${session.server}: ${configurations.map((c) => c.code).join(", ") || "empty"}.`,
+      `Using the mirror ${source.server}: ${configurations.map((c) => c.code).join(", ") || "empty"}.`,
       "status",
       {
-        server: session.server,
+        server: source.server,
         mirror: true,
         configurations: configurations.map((c) => c.code),
       },
     );
     return;
   }
-  const api = session.source.api;
+  const api = source.api;
   const me = await api.json<{ login: string; role: string; email: string | null }>("GET", "/api/v1/me");
   let products: unknown[] | null = null;
   try {
     products = await api.json<unknown[]>("GET", "/api/v1/me/products");
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    if (!isApiError(error, 404)) throw error;
   }
-  const config = loadConfig();
-  out.info(`Server:   ${session.server}`);
+  out.info(`Server:   ${source.server}`);
   out.info(`Account:  ${me.login} (${me.role})${me.email ? ` <${me.email}>` : ""}`);
   if (config?.expiresAt) out.info(`Token:    ${config.tokenName ?? "?"}, valid until ${config.expiresAt}`);
   if (products === null) out.info("Products: (this server does not list products yet)");
@@ -134,7 +140,7 @@ export async function status(out: Output, options: { server?: string }): Promise
     }
   }
   out.event("status", {
-    server: session.server,
+    server: source.server,
     account: me,
     products,
     tokenExpiresAt: config?.expiresAt ?? null,
@@ -147,13 +153,10 @@ export async function disconnect(out: Output): Promise<void> {
     out.note("Not connected.", "disconnected", { revoked: false });
     return;
   }
-  let revoked = false;
-  if (config.token && !isMirrorServer(config.server)) {
-    const api = new ApiClient(config.server, config.token);
-    const response = await api.fetch("/api/v1/auth/token", { method: "DELETE" });
-    if (response.status === 204) revoked = true;
-    else if (response.status !== 401) throw await api.failure(response, "Revoking the token");
-  }
+  const revoked =
+    config.token && !isMirrorServer(config.server)
+      ? await new ApiClient(config.server, config.token).revokeToken()
+      : false;
   forgetConfig();
   out.note(
     `Disconnected from ${config.server}${revoked ? "; the device token was revoked" : ""}.`,

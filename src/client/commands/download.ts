@@ -1,20 +1,20 @@
 /** download: fetches and verifies every missing step of the plan, then installs them into the templates directory. */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tufTargetPath } from "../../tuf/targets.ts";
 import { ClientError, EXIT, verificationFailed } from "../errors.ts";
 import { downloadsDir } from "../home.ts";
 import type { Output } from "../output.ts";
 import { openSession, openVerifiedUpdater } from "../session.ts";
-import { MIRROR_INDEX } from "../source.ts";
 import {
-  checkFolderName,
+  configurationFolder,
   installPackage,
   isInstalled,
   sweepTemporaryFolders,
-  templateFolder,
+  versionFolder,
 } from "../templates.ts";
-import type { Configuration, PlanStep } from "../types.ts";
-import { entitlementError, fetchPlan, fetchVerified, type PlanOptions, targetPath } from "./shared.ts";
+import type { PlanStep } from "../types.ts";
+import { entitlementError, fetchPlan, fetchVerified, type PlanOptions } from "./shared.ts";
 
 interface Fetched {
   readonly step: PlanStep;
@@ -29,18 +29,18 @@ export interface DownloadOptions extends PlanOptions {
 
 export async function download(out: Output, options: DownloadOptions): Promise<number> {
   const session = openSession(options);
+  const { source } = session;
   const templates = resolve(options.templates);
-  const configuration: Configuration = await session.source.configuration(options.configuration);
+  const [configuration, plan] = await Promise.all([
+    source.configuration(options.configuration),
+    fetchPlan(session, options),
+  ]);
   // The vendor and code name folders of the templates directory but are not signed: plain names only.
-  const origin = session.isMirror ? `the mirror's ${MIRROR_INDEX}` : `the server ${session.server}`;
-  checkFolderName("vendor", configuration.vendor, origin);
-  checkFolderName("configuration code", configuration.code, origin);
-  const plan = await fetchPlan(session, options);
+  const dir = configurationFolder(templates, configuration.vendor, configuration.code, source.origin);
   out.event("plan", { plan });
-  checkFolderName("configuration code", plan.configuration, origin);
   if (plan.configuration !== configuration.code) {
     throw verificationFailed(
-      `${origin} planned ${JSON.stringify(plan.configuration)} when asked for ${configuration.code}`,
+      `${source.origin} planned ${JSON.stringify(plan.configuration)} when asked for ${configuration.code}`,
     );
   }
   if (!plan.download.allowed) throw entitlementError(plan);
@@ -55,11 +55,9 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   mkdirSync(templates, { recursive: true });
   sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
-  const wanted = plan.steps.map((step) => ({
-    step,
-    folder: templateFolder(templates, configuration.vendor, plan.configuration, step.version),
-  }));
-  const missing = wanted.filter(({ step, folder }) => options.force || !isInstalled(folder, step.version));
+  const missing = plan.steps
+    .map((step) => ({ step, folder: versionFolder(dir, step.version) }))
+    .filter(({ step, folder }) => options.force || !isInstalled(folder, step.version));
   for (const { step } of missing) {
     if (!step.distribution) {
       throw new ClientError(
@@ -69,23 +67,23 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   out.info(
     `Downloading ${missing.length} of ${plan.steps.length} step(s) of ${plan.configuration} ${plan.from} -> ${plan.to} ` +
-      `into ${join(templates, configuration.vendor, plan.configuration)}`,
+      `into ${dir}`,
   );
   if (missing.length === 0) {
     out.note("Every step is already in the templates directory.", "done", { installed: [] });
     return EXIT.ok;
   }
   const updater = await openVerifiedUpdater(session, (text) => out.info(text));
-  const cache = downloadsDir(session.server);
+  const cache = downloadsDir(source.server);
   // Every file is downloaded and verified before the first is unpacked: a refusal installs nothing.
   const fetched: Fetched[] = [];
   try {
     for (const { step, folder } of missing) {
       const distribution = step.distribution!;
-      const path = targetPath(plan.configuration, step.version, distribution.kind, distribution.fileName);
+      const path = tufTargetPath(plan.configuration, step.version, distribution.kind, distribution.fileName);
       const file = await fetchVerified(
         out,
-        session,
+        source,
         updater,
         path,
         distribution,
@@ -99,7 +97,10 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   const installed: string[] = [];
   for (const { step, file, folder } of fetched) {
-    const files = await installPackage(file, folder, step.version, templates);
+    const files = await installPackage(file, folder, step.version, {
+      root: templates,
+      minPlatformVersion: step.minPlatformVersion,
+    });
     rmSync(file, { force: true });
     installed.push(step.version);
     out.note(`Installed ${step.version} into ${folder} (${files.length} files)`, "installed", {

@@ -1,7 +1,8 @@
 /** mirror: copies a server's catalogue, verified files and signed metadata into a directory clients can use offline. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ApiError } from "../api.ts";
+import { tufTargetPath } from "../../tuf/targets.ts";
+import { isApiError } from "../api.ts";
 import { ClientError, EXIT } from "../errors.ts";
 import { metadataDir } from "../home.ts";
 import type { Output } from "../output.ts";
@@ -9,19 +10,19 @@ import { openSession, openVerifiedUpdater } from "../session.ts";
 import { type MirrorConfiguration, type MirrorIndex, mirrorPaths, ServerSource } from "../source.ts";
 import { checkFolderName } from "../templates.ts";
 import { earliestExpiry, fetchMetadata } from "../tuf.ts";
-import { fetchVerified, targetPath } from "./shared.ts";
+import { fetchVerified } from "./shared.ts";
 
 export async function mirror(
   out: Output,
   options: { server?: string; out: string; configuration?: string[] },
 ): Promise<number> {
   const session = openSession(options);
-  if (!(session.source instanceof ServerSource))
+  const { source } = session;
+  if (!(source instanceof ServerSource))
     throw new ClientError("mirror copies from a server, not from another mirror.");
-  const source = session.source;
   const root = resolve(options.out);
   const paths = mirrorPaths(root);
-  mkdirSync(root, { recursive: true });
+  mkdirSync(join(root, "releases"), { recursive: true });
   const updater = await openVerifiedUpdater(session, (text) => out.info(text));
   const wanted = options.configuration?.length ? new Set(options.configuration) : null;
   const configurations: MirrorConfiguration[] = [];
@@ -31,8 +32,8 @@ export async function mirror(
     for (const configuration of await source.configurations()) {
       if (wanted && !wanted.has(configuration.code)) continue;
       // Names of the mirror's files, and later of template folders: plain names only.
-      checkFolderName("configuration code", configuration.code, `the server ${session.server}`);
-      checkFolderName("vendor", configuration.vendor, `the server ${session.server}`);
+      checkFolderName("configuration code", configuration.code, source.origin);
+      checkFolderName("vendor", configuration.vendor, source.origin);
       const releases = await source.releases(configuration.code);
       let verdict = {
         allowed: true,
@@ -41,13 +42,12 @@ export async function mirror(
         month: null as string | null,
       };
       for (const release of releases) {
-        checkFolderName("release id", release.id, `the server ${session.server}`);
+        checkFolderName("release id", release.id, source.origin);
         const full = await source.release(release.id);
-        mkdirSync(join(root, "releases"), { recursive: true });
         writeFileSync(paths.release(release.id), JSON.stringify(full, null, 2));
         if (!verdict.allowed) continue;
         for (const distribution of release.distributions) {
-          const path = targetPath(
+          const path = tufTargetPath(
             configuration.code,
             release.version,
             distribution.kind,
@@ -57,7 +57,7 @@ export async function mirror(
           try {
             await fetchVerified(
               out,
-              session,
+              source,
               updater,
               path,
               distribution,
@@ -66,7 +66,7 @@ export async function mirror(
             );
             copied++;
           } catch (error) {
-            if (error instanceof ApiError && error.status === 403) {
+            if (isApiError(error, 403)) {
               verdict = {
                 allowed: false,
                 code: error.problem.code ?? "forbidden",
@@ -94,9 +94,9 @@ export async function mirror(
   }
   // The metadata last, the verified copies tuf-js keeps, plus the chain of roots for first-time clients.
   mkdirSync(paths.tuf, { recursive: true });
-  const dir = metadataDir(session.server);
+  const dir = metadataDir(source.server);
   for (let version = 1; ; version++) {
-    const bytes = await fetchMetadata(session.server, `${version}.root.json`);
+    const bytes = await fetchMetadata(source.server, `${version}.root.json`);
     if (bytes === null) break;
     writeFileSync(join(paths.tuf, `${version}.root.json`), bytes);
   }
@@ -107,7 +107,7 @@ export async function mirror(
   const index: MirrorIndex = {
     format: 1,
     createdAt: new Date().toISOString(),
-    server: session.server,
+    server: source.server,
     configurations,
   };
   writeFileSync(paths.index, JSON.stringify(index, null, 2));
@@ -118,7 +118,7 @@ export async function mirror(
       `upkeep-client mirror --out ${root} again.`,
   );
   out.note(
-    `Mirror of ${session.server} written to ${root}: ${configurations.length} configuration(s), ${copied} file(s)` +
+    `Mirror of ${source.server} written to ${root}: ${configurations.length} configuration(s), ${copied} file(s)` +
       `${skipped ? `, ${skipped} configuration(s) not downloadable` : ""}. Use it with --server file://${root}`,
     "done",
     {

@@ -2,8 +2,7 @@
 import { resolve } from "node:path";
 import { EXIT } from "../errors.ts";
 import type { Output } from "../output.ts";
-import { scanTemplates } from "../templates.ts";
-import { planLocalTemplates } from "./shared.ts";
+import { planTemplates, scanTemplates } from "../templates.ts";
 
 export function templates(
   out: Output,
@@ -22,7 +21,7 @@ export function templates(
       `  ${folder.folderVersion}  ${folder.vendor}  ${[from, date, problem].filter(Boolean).join("  ")}`,
     );
   }
-  const plan = planLocalTemplates(folders, options);
+  const plan = planTemplates(folders, options);
   out.info("");
   if (plan.status === "up-to-date")
     out.info(`${plan.from} is up to date with the templates (newest ${plan.to ?? "none"}).`);
@@ -33,6 +32,11 @@ export function templates(
     for (const [index, step] of plan.steps.entries()) {
       out.info(`  ${index + 1}. ${step.version}  ${step.release.folder.path}`);
     }
+    if (plan.platformUpgrade) {
+      out.info(
+        `The chain needs platform ${plan.platformUpgrade.requiredVersion} (installed ${options.platform}).`,
+      );
+    }
   }
   out.event("templates", {
     folders: folders.map((f) => ({
@@ -41,6 +45,7 @@ export function templates(
       version: f.folderVersion,
       fromVersions: f.info?.fromVersions ?? null,
       updateDate: f.info?.updateDate ?? null,
+      minPlatformVersion: f.minPlatformVersion,
       problem: f.problem,
     })),
     plan: {
@@ -48,6 +53,7 @@ export function templates(
       from: plan.from,
       to: plan.to,
       steps: plan.steps.map((s) => ({ version: s.version, folder: s.release.folder.path })),
+      platformUpgrade: plan.platformUpgrade,
     },
   });
   return plan.status === "no-path" ? EXIT.failure : EXIT.ok;

@@ -2,12 +2,10 @@
 import { spawn } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { normalizeVersion } from "../../domain/version.ts";
 import { ClientError, EXIT } from "../errors.ts";
 import type { Output } from "../output.ts";
-import { scanTemplates } from "../templates.ts";
+import { planTemplates, scanTemplates } from "../templates.ts";
 import { type DownloadOptions, download } from "./download.ts";
-import { planLocalTemplates } from "./shared.ts";
 
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
@@ -34,12 +32,12 @@ interface UpdateRun {
   templates: string;
   backup: { command: string; exitCode: number | null };
   steps: { version: string; folder: string; exitCode: number; at: string }[];
-  result: "applied" | "backup-failed" | "apply-failed" | "up-to-date";
+  result: "applied" | "backup-failed" | "apply-failed";
 }
 
-export const UPDATE_LOG = "upkeep-update-log.json";
+const UPDATE_LOG = "upkeep-update-log.json";
 
-function record(root: string, entry: UpdateRun): void {
+function record(root: string, entry: Omit<UpdateRun, "result">, result: UpdateRun["result"]): void {
   const path = join(root, UPDATE_LOG);
   let log: UpdateRun[] = [];
   try {
@@ -47,7 +45,7 @@ function record(root: string, entry: UpdateRun): void {
   } catch {
     log = [];
   }
-  log.push(entry);
+  log.push({ ...entry, result });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(log, null, 2)}\n`);
   renameSync(temporary, path);
@@ -63,18 +61,8 @@ export async function update(
     if (code !== EXIT.ok) return code;
   }
   const folders = scanTemplates(root, options.configuration);
-  const plan = planLocalTemplates(folders, options);
-  const from = normalizeVersion(options.version);
-  const entry: UpdateRun = {
-    at: new Date().toISOString(),
-    configuration: options.configuration,
-    from,
-    to: plan.to,
-    templates: root,
-    backup: { command: options.backupCmd, exitCode: null },
-    steps: [],
-    result: "up-to-date",
-  };
+  const plan = planTemplates(folders, options);
+  const { from } = plan;
   if (plan.status === "up-to-date") {
     out.note(`${options.configuration} ${from} is up to date with the templates; nothing to apply.`, "done", {
       applied: [],
@@ -89,8 +77,19 @@ export async function update(
   if (plan.platformUpgrade) {
     throw new ClientError(
       `Update the platform to ${plan.platformUpgrade.requiredVersion} first (installed ${options.platform}); nothing was applied.`,
+      EXIT.failure,
+      "platform_too_old",
     );
   }
+  const entry: Omit<UpdateRun, "result"> = {
+    at: new Date().toISOString(),
+    configuration: options.configuration,
+    from,
+    to: plan.to,
+    templates: root,
+    backup: { command: options.backupCmd, exitCode: null },
+    steps: [],
+  };
   const baseEnv = {
     UPKEEP_CONFIGURATION: options.configuration,
     UPKEEP_FROM_VERSION: from,
@@ -100,8 +99,7 @@ export async function update(
   const backupCode = await run(options.backupCmd, baseEnv, out.json);
   entry.backup.exitCode = backupCode;
   if (backupCode !== 0) {
-    entry.result = "backup-failed";
-    record(root, entry);
+    record(root, entry, "backup-failed");
     throw new ClientError(
       `The backup failed (exit code ${backupCode}); nothing was applied.`,
       EXIT.failure,
@@ -124,8 +122,7 @@ export async function update(
     );
     entry.steps.push({ version: step.version, folder, exitCode: code, at: new Date().toISOString() });
     if (code !== 0) {
-      entry.result = "apply-failed";
-      record(root, entry);
+      record(root, entry, "apply-failed");
       throw new ClientError(
         `Applying ${step.version} failed (exit code ${code}); the configuration stays at ${current}. ` +
           "Later steps were not applied.",
@@ -135,8 +132,7 @@ export async function update(
     }
     current = step.version;
   }
-  entry.result = "applied";
-  record(root, entry);
+  record(root, entry, "applied");
   out.note(
     `Updated ${options.configuration} from ${from} to ${current} (${plan.steps.length} step(s)); logged in ${join(root, UPDATE_LOG)}.`,
     "done",
