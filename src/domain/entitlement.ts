@@ -98,6 +98,18 @@ export function downloadAccess(input: DownloadAccessInput): DownloadAccess {
   };
 }
 
+/**
+ * Until when (epoch milliseconds) the answers of configurationAccess and downloadAccess stay the
+ * same for the same viewer and holdings: the rules read the clock only through the viewer's
+ * activation moment and calendar days (paid months and free periods start and end at UTC
+ * midnight), so an answer may be reused until the next UTC midnight or the activation.
+ */
+export function accessStableUntil(viewer: Viewer, now: Date): number {
+  const nextMidnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const activeFrom = Date.parse(viewer.activeFrom);
+  return now.getTime() < activeFrom ? Math.min(activeFrom, nextMidnight) : nextMidnight;
+}
+
 /** The support status of one authorised number at `now`. */
 export function supportOf(
   number: AuthorizedNumber,

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { conflictOnDuplicate } from "../db/errors.ts";
+import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addDays } from "../domain/dates.ts";
@@ -8,6 +9,7 @@ import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.t
 import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { recordAudit } from "./audit.ts";
+import { expiringCache } from "./expiring-cache.ts";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
 import { insertPreparedUser, toUser } from "./user-rows.ts";
 
@@ -43,6 +45,7 @@ const MIN_PASSWORD = 8;
 const TOKEN_PREFIX = "upk_";
 /** Token look-ups are cached briefly: the update check is the busiest path of the service. */
 const TOKEN_CACHE_MS = 30_000;
+const TOKEN_CACHE_ENTRIES = 200_000;
 
 export function validateLogin(login: unknown): string {
   if (typeof login !== "string" || !LOGIN.test(login)) {
@@ -68,13 +71,23 @@ export function generatePassword(): string {
   );
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const hashToken = (token: string) => hash("sha256", token, "hex");
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock; tokenTtlDays: number }) {
   const { db, clock } = deps;
-  const tokenCache = new Map<string, { user: User; expiresAt: number; cachedAt: number }>();
+  const tokenCache = expiringCache<User>(clock, { max: TOKEN_CACHE_ENTRIES, ttlMs: TOKEN_CACHE_MS });
+  const tokenOwner = prepareQuery(db, 1, (tokenHash: string) =>
+    db
+      .selectFrom("api_tokens")
+      .innerJoin("users", "users.id", "api_tokens.user_id")
+      .selectAll("users")
+      .select(["api_tokens.expires_at as token_expires_at"])
+      .where("api_tokens.token_hash", "=", tokenHash)
+      .where("api_tokens.revoked_at", "is", null)
+      .where("users.disabled", "=", 0),
+  );
 
   return {
     /** Hashes the password first (Argon2id is slow on purpose), then inserts in a short transaction. */
@@ -177,25 +190,15 @@ export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock
     async resolveToken(token: string): Promise<User | null> {
       if (!token.startsWith(TOKEN_PREFIX)) return null;
       const key = hashToken(token);
-      const now = clock.now().getTime();
       const cached = tokenCache.get(key);
-      if (cached && now - cached.cachedAt < TOKEN_CACHE_MS && now < cached.expiresAt) return cached.user;
-      const row = await db
-        .selectFrom("api_tokens")
-        .innerJoin("users", "users.id", "api_tokens.user_id")
-        .selectAll("users")
-        .select(["api_tokens.expires_at as token_expires_at"])
-        .where("api_tokens.token_hash", "=", key)
-        .where("api_tokens.revoked_at", "is", null)
-        .where("users.disabled", "=", 0)
-        .executeTakeFirst();
-      if (!row || Date.parse(row.token_expires_at) <= now) {
-        tokenCache.delete(key);
-        return null;
-      }
+      if (cached) return cached;
+      const [row] = await tokenOwner(key);
+      const now = clock.now().getTime();
+      const expiresAt = row ? Date.parse(row.token_expires_at) : 0;
+      if (!row || expiresAt <= now) return null;
       const user = toUser(row);
-      if (tokenCache.size > 100_000) tokenCache.clear();
-      tokenCache.set(key, { user, expiresAt: Date.parse(row.token_expires_at), cachedAt: now });
+      // Never cached past the token's own expiry.
+      tokenCache.set(key, user, { ttl: Math.min(TOKEN_CACHE_MS, expiresAt - now) });
       return user;
     },
 

@@ -1,17 +1,21 @@
 import type { Kysely } from "kysely";
+import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
 import type { Edition } from "../domain/catalogue.ts";
 import type { Clock } from "../domain/clock.ts";
 import {
   type AuthorizedNumber,
+  accessStableUntil,
   configurationAccess,
   type DownloadAccess,
   downloadAccess,
   entitlementProblem,
+  type Viewer,
 } from "../domain/entitlement.ts";
 import { isStaff } from "../domain/roles.ts";
 import type { Subscription } from "../domain/subscriptions.ts";
 import type { User } from "./accounts.ts";
+import { expiringCache } from "./expiring-cache.ts";
 
 export interface Holdings {
   readonly numbers: AuthorizedNumber[];
@@ -20,6 +24,23 @@ export interface Holdings {
 
 /** Entitlements are read on every catalogue request; a short cache keeps the busiest path cheap. */
 const HOLDINGS_CACHE_MS = 30_000;
+const HOLDINGS_CACHE_ENTRIES = 100_000;
+
+/** A user's holdings and the download decisions already taken on them, per configuration. */
+interface HoldingsEntry {
+  readonly holdings: Holdings;
+  readonly decisions: Map<string, Decision>;
+}
+
+interface Decision {
+  readonly access: DownloadAccess;
+  readonly viewer: Viewer;
+  readonly takenAt: number;
+  readonly stableUntil: number;
+}
+
+/** Staff may download everything; one shared answer. */
+const STAFF_ACCESS: DownloadAccess = Object.freeze({ allowed: true, via: [] as string[] });
 
 export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
 
@@ -29,7 +50,55 @@ export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
  */
 export function createEntitlementsService(deps: { db: Kysely<Database>; clock: Clock }) {
   const { db, clock } = deps;
-  const cache = new Map<string, { holdings: Holdings; at: number }>();
+  const cache = expiringCache<HoldingsEntry>(clock, {
+    max: HOLDINGS_CACHE_ENTRIES,
+    ttlMs: HOLDINGS_CACHE_MS,
+  });
+
+  const numbersHeldBy = prepareQuery(db, 1, (userId: string) =>
+    db
+      .selectFrom("authorizations as a")
+      .innerJoin("registration_numbers as r", "r.number", "a.registration_number")
+      .innerJoin("products as p", "p.code", "r.product_code")
+      .leftJoin("product_configurations as pc", "pc.product_code", "p.code")
+      .select([
+        "a.registration_number",
+        "r.product_code",
+        "r.purchase_date",
+        "p.edition",
+        "p.free_support_months",
+        "pc.configuration_code",
+      ])
+      .where("a.user_id", "=", userId)
+      .orderBy("a.registration_number"),
+  );
+
+  // Subscriptions whose main or additional number the user holds, one row per additional number.
+  const subscriptionsHeldBy = prepareQuery(db, 1, (userId: string) =>
+    db
+      .selectFrom("subscriptions as s")
+      .leftJoin("subscription_numbers as sn", "sn.subscription_id", "s.id")
+      .select(["s.id", "s.main_number", "s.from_month", "s.months", "sn.registration_number"])
+      .where("s.id", "in", (eb) =>
+        eb
+          .selectFrom("authorizations as a")
+          .innerJoin("subscriptions as main", "main.main_number", "a.registration_number")
+          .select("main.id")
+          .where("a.user_id", "=", userId)
+          .union(
+            eb
+              .selectFrom("authorizations as a")
+              .innerJoin(
+                "subscription_numbers as extra",
+                "extra.registration_number",
+                "a.registration_number",
+              )
+              .select("extra.subscription_id as id")
+              .where("a.user_id", "=", userId),
+          ),
+      )
+      .orderBy("s.id"),
+  );
 
   async function subscriptionsCovering(numbers: string[]): Promise<Subscription[]> {
     if (numbers.length === 0) return [];
@@ -71,24 +140,12 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
   }
 
   async function loadHoldings(userId: string): Promise<Holdings> {
-    const rows = await db
-      .selectFrom("authorizations as a")
-      .innerJoin("registration_numbers as r", "r.number", "a.registration_number")
-      .innerJoin("products as p", "p.code", "r.product_code")
-      .leftJoin("product_configurations as pc", "pc.product_code", "p.code")
-      .select([
-        "a.registration_number",
-        "r.product_code",
-        "r.purchase_date",
-        "p.edition",
-        "p.free_support_months",
-        "pc.configuration_code",
-      ])
-      .where("a.user_id", "=", userId)
-      .orderBy("a.registration_number")
-      .execute();
+    const [numberRows, subscriptionRows] = await Promise.all([
+      numbersHeldBy(userId),
+      subscriptionsHeldBy(userId),
+    ]);
     const byNumber = new Map<string, AuthorizedNumber & { configurations: string[] }>();
-    for (const row of rows) {
+    for (const row of numberRows) {
       let number = byNumber.get(row.registration_number);
       if (!number) {
         number = {
@@ -103,26 +160,37 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       }
       if (row.configuration_code) number.configurations.push(row.configuration_code);
     }
-    const numbers = [...byNumber.values()];
-    // Basic editions never need a subscription: only the others' coverage is looked up.
-    const supported = numbers.filter((n) => n.edition !== "basic").map((n) => n.registrationNumber);
-    return { numbers, subscriptions: await subscriptionsCovering(supported) };
+    const subscriptions = new Map<string, Subscription & { additionalNumbers: string[] }>();
+    for (const row of subscriptionRows) {
+      let subscription = subscriptions.get(row.id);
+      if (!subscription) {
+        subscription = {
+          mainNumber: row.main_number,
+          fromMonth: row.from_month,
+          months: Number(row.months),
+          additionalNumbers: [],
+        };
+        subscriptions.set(row.id, subscription);
+      }
+      if (row.registration_number) subscription.additionalNumbers.push(row.registration_number);
+    }
+    return { numbers: [...byNumber.values()], subscriptions: [...subscriptions.values()] };
   }
 
-  async function holdings(user: User): Promise<Holdings> {
-    const now = performance.now();
+  async function holdingsEntry(user: User): Promise<HoldingsEntry> {
     const cached = cache.get(user.id);
-    if (cached && now - cached.at < HOLDINGS_CACHE_MS) return cached.holdings;
-    const loaded = await loadHoldings(user.id);
-    if (cache.size > 50_000) cache.clear();
-    cache.set(user.id, { holdings: loaded, at: now });
-    return loaded;
+    if (cached) return cached;
+    const entry = { holdings: await loadHoldings(user.id), decisions: new Map() };
+    cache.set(user.id, entry);
+    return entry;
   }
 
-  const viewer = (user: User) => ({ role: user.role, activeFrom: user.activeFrom });
+  const viewer = (user: User): Viewer => ({ role: user.role, activeFrom: user.activeFrom });
 
   return {
-    holdings,
+    async holdings(user: User): Promise<Holdings> {
+      return (await holdingsEntry(user)).holdings;
+    },
     subscriptionsCovering,
 
     /** Registration, authorisation and subscription changes take effect at once on this node. */
@@ -143,21 +211,44 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
 
     async assertCanSee(user: User, configuration: string): Promise<void> {
       if (isStaff(user.role)) return;
-      const { numbers } = await holdings(user);
-      const access = configurationAccess({ viewer: viewer(user), numbers, configuration, now: clock.now() });
-      if (!access.allowed) throw entitlementProblem(access);
-    },
-
-    async downloadDecision(user: User, configuration: string): Promise<DownloadAccess> {
-      if (isStaff(user.role)) return { allowed: true, via: [] };
-      const { numbers, subscriptions } = await holdings(user);
-      return downloadAccess({
+      const { holdings } = await holdingsEntry(user);
+      const access = configurationAccess({
         viewer: viewer(user),
-        numbers,
-        subscriptions,
+        numbers: holdings.numbers,
         configuration,
         now: clock.now(),
       });
+      if (!access.allowed) throw entitlementProblem(access);
+    },
+
+    /**
+     * May the user download this configuration's updates now. The decision is kept with the
+     * holdings and reused (the same object) while the rules say it cannot change.
+     */
+    async downloadDecision(user: User, configuration: string): Promise<DownloadAccess> {
+      if (isStaff(user.role)) return STAFF_ACCESS;
+      const { holdings, decisions } = await holdingsEntry(user);
+      const now = clock.now();
+      const at = now.getTime();
+      const kept = decisions.get(configuration);
+      if (
+        kept &&
+        kept.takenAt <= at &&
+        at < kept.stableUntil &&
+        kept.viewer.role === user.role &&
+        kept.viewer.activeFrom === user.activeFrom
+      ) {
+        return kept.access;
+      }
+      const current = viewer(user);
+      const access = downloadAccess({ viewer: current, ...holdings, configuration, now });
+      decisions.set(configuration, {
+        access,
+        viewer: current,
+        takenAt: at,
+        stableUntil: accessStableUntil(current, now),
+      });
+      return access;
     },
 
     async assertCanDownload(user: User, configuration: string): Promise<void> {
@@ -168,8 +259,8 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     /** The configurations a user may open: staff see all. */
     async visibleConfigurations(user: User): Promise<Set<string> | "all"> {
       if (isStaff(user.role)) return "all";
-      const { numbers } = await holdings(user);
-      return new Set(numbers.flatMap((n) => n.configurations));
+      const { holdings } = await holdingsEntry(user);
+      return new Set(holdings.numbers.flatMap((n) => n.configurations));
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
+import { entitlementProblem } from "../../domain/entitlement.ts";
 import { notFound } from "../../domain/errors.ts";
 import { isStaff } from "../../domain/roles.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
+import { planResponses } from "./plan-responses.ts";
 import {
   ConfigurationSchema,
   PlanSchema,
@@ -13,17 +14,10 @@ import {
   ReleaseWithDocumentsSchema,
 } from "./schemas.ts";
 
-/** Whether the planned chain may be downloaded now, and if not, why (the same problem the download gives). */
-function downloadVerdict(decision: DownloadAccess) {
-  if (decision.allowed) return { allowed: true, code: null, detail: null, month: null };
-  const problem = entitlementProblem(decision);
-  const month = "month" in decision ? decision.month : null;
-  return { allowed: false, code: problem.code, detail: problem.message, month };
-}
-
 export const catalogRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const sendPlan = planResponses();
     app.get(
       "/api/v1/configurations",
       {
@@ -98,7 +92,7 @@ export const catalogRoutes =
           response: { 200: PlanSchema, ...problemResponses },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const user = requireUser(request);
         // Plans are cached per catalogue revision; an unknown configuration or version fails here first.
         const plan = await services.updates.plan(request.body);
@@ -108,7 +102,7 @@ export const catalogRoutes =
         if (!decision.allowed && decision.reason !== "support_subscription_required") {
           throw entitlementProblem(decision);
         }
-        return { ...plan, download: downloadVerdict(decision) };
+        return sendPlan(reply, plan, decision);
       },
     );
   };
