@@ -38,6 +38,7 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
     const blobs = await openBlobStore(config);
     const services = createServices({
       db: database.db,
+      changes: database.changes,
       blobs,
       clock: options.clock ?? systemClock,
       tokenTtlDays: config.tokenTtlDays,

@@ -9,6 +9,7 @@ import {
   PostgresDialect,
   SqliteDialect,
 } from "kysely";
+import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from "./change-feed.ts";
 import * as catalogue from "./migrations/001-catalogue.ts";
 import * as registration from "./migrations/002-registration.ts";
 import * as tuf from "./migrations/003-tuf.ts";
@@ -19,6 +20,8 @@ export type Dialect = "sqlite" | "postgres";
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** Tells every node which cached state changed. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,24 @@ export async function openDatabase(options: {
       },
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: "postgres", close: () => db.destroy() };
+    try {
+      const changes = await postgresChangeFeed(
+        db,
+        () => new pg.Client({ connectionString: options.databaseUrl! }),
+      );
+      return {
+        db,
+        dialect: "postgres",
+        changes,
+        close: async () => {
+          await changes.close();
+          await db.destroy();
+        },
+      };
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
   }
   const file = join(options.dataDir, "upkeep.sqlite");
   mkdirSync(dirname(file), { recursive: true });
@@ -60,7 +80,16 @@ export async function openDatabase(options: {
   sqlite.pragma("cache_size = -65536");
   reusePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  const changes = localChangeFeed();
+  return {
+    db,
+    dialect: "sqlite",
+    changes,
+    close: async () => {
+      await changes.close();
+      await db.destroy();
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
@@ -11,7 +12,7 @@ import { isRole, type Role } from "../domain/roles.ts";
 import { recordAudit } from "./audit.ts";
 import { expiringCache } from "./expiring-cache.ts";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
-import { insertPreparedUser, toUser } from "./user-rows.ts";
+import { insertPreparedUser, toUser, USER_COLUMNS } from "./user-rows.ts";
 
 export interface User {
   readonly id: string;
@@ -43,8 +44,11 @@ export interface IssuedToken {
 const LOGIN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
 const MIN_PASSWORD = 8;
 const TOKEN_PREFIX = "upk_";
-/** Token look-ups are cached briefly: the update check is the busiest path of the service. */
-const TOKEN_CACHE_MS = 30_000;
+/**
+ * Token look-ups are cached: the update check is the busiest path of the service. Revocations
+ * drop entries on every node through the change feed; the limit covers changes made by hand.
+ */
+const TOKEN_CACHE_MS = 5 * 60_000;
 const TOKEN_CACHE_ENTRIES = 200_000;
 
 export function validateLogin(login: unknown): string {
@@ -75,15 +79,21 @@ const hashToken = (token: string) => hash("sha256", token, "hex");
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock; tokenTtlDays: number }) {
-  const { db, clock } = deps;
+export function createAccountsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  changes: ChangeFeed;
+  tokenTtlDays: number;
+}) {
+  const { db, clock, changes } = deps;
   const tokenCache = expiringCache<User>(clock, { max: TOKEN_CACHE_ENTRIES, ttlMs: TOKEN_CACHE_MS });
+  changes.subscribe("token", (tokenHash) => tokenCache.delete(tokenHash));
+  changes.onMissedChanges(() => tokenCache.clear());
   const tokenOwner = prepareQuery(db, 1, (tokenHash: string) =>
     db
       .selectFrom("api_tokens")
       .innerJoin("users", "users.id", "api_tokens.user_id")
-      .selectAll("users")
-      .select(["api_tokens.expires_at as token_expires_at"])
+      .select([...USER_COLUMNS, "api_tokens.expires_at as token_expires_at"])
       .where("api_tokens.token_hash", "=", tokenHash)
       .where("api_tokens.revoked_at", "is", null)
       .where("users.disabled", "=", 0),
@@ -186,31 +196,37 @@ export function createAccountsService(deps: { db: Kysely<Database>; clock: Clock
       return { token, expiresAt };
     },
 
+    /** The owner of a token resolved in the last moments, without asking the database. */
+    knownTokenOwner(token: string): User | undefined {
+      return token.startsWith(TOKEN_PREFIX) ? tokenCache.get(hashToken(token)) : undefined;
+    },
+
     /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
     async resolveToken(token: string): Promise<User | null> {
       if (!token.startsWith(TOKEN_PREFIX)) return null;
       const key = hashToken(token);
       const cached = tokenCache.get(key);
       if (cached) return cached;
+      const loadStarted = tokenCache.beforeLoad();
       const [row] = await tokenOwner(key);
       const now = clock.now().getTime();
       const expiresAt = row ? Date.parse(row.token_expires_at) : 0;
       if (!row || expiresAt <= now) return null;
       const user = toUser(row);
       // Never cached past the token's own expiry.
-      tokenCache.set(key, user, { ttl: Math.min(TOKEN_CACHE_MS, expiresAt - now) });
+      tokenCache.set(key, user, loadStarted, expiresAt - now);
       return user;
     },
 
     async revokeToken(token: string): Promise<boolean> {
       const key = hashToken(token);
-      tokenCache.delete(key);
       const result = await db
         .updateTable("api_tokens")
         .set({ revoked_at: clock.now().toISOString() })
         .where("token_hash", "=", key)
         .where("revoked_at", "is", null)
         .executeTakeFirst();
+      await changes.publish("token", key);
       return Number(result.numUpdatedRows) > 0;
     },
 

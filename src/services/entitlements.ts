@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
 import type { Edition } from "../domain/catalogue.ts";
@@ -22,8 +23,11 @@ export interface Holdings {
   readonly subscriptions: Subscription[];
 }
 
-/** Entitlements are read on every catalogue request; a short cache keeps the busiest path cheap. */
-const HOLDINGS_CACHE_MS = 30_000;
+/**
+ * Entitlements are read on every catalogue request and cached. Registrations and subscription
+ * changes drop entries on every node through the change feed; the limit covers changes made by hand.
+ */
+const HOLDINGS_CACHE_MS = 5 * 60_000;
 const HOLDINGS_CACHE_ENTRIES = 100_000;
 
 /** A user's holdings and the download decisions already taken on them, per configuration. */
@@ -39,6 +43,12 @@ interface Decision {
   readonly stableUntil: number;
 }
 
+const stillValid = (decision: Decision, user: User, at: number) =>
+  decision.takenAt <= at &&
+  at < decision.stableUntil &&
+  decision.viewer.role === user.role &&
+  decision.viewer.activeFrom === user.activeFrom;
+
 /** Staff may download everything; one shared answer. */
 const STAFF_ACCESS: DownloadAccess = Object.freeze({ allowed: true, via: [] as string[] });
 
@@ -48,12 +58,14 @@ export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
  * Loads what a user holds (authorised numbers and the subscriptions covering them) and asks the
  * pure entitlement rules of src/domain; routes call assertCanSee / assertCanDownload.
  */
-export function createEntitlementsService(deps: { db: Kysely<Database>; clock: Clock }) {
-  const { db, clock } = deps;
+export function createEntitlementsService(deps: { db: Kysely<Database>; clock: Clock; changes: ChangeFeed }) {
+  const { db, clock, changes } = deps;
   const cache = expiringCache<HoldingsEntry>(clock, {
     max: HOLDINGS_CACHE_ENTRIES,
     ttlMs: HOLDINGS_CACHE_MS,
   });
+  changes.subscribe("holdings", (userId) => cache.delete(userId));
+  changes.onMissedChanges(() => cache.clear());
 
   const numbersHeldBy = prepareQuery(db, 1, (userId: string) =>
     db
@@ -69,8 +81,7 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
         "p.free_support_months",
         "pc.configuration_code",
       ])
-      .where("a.user_id", "=", userId)
-      .orderBy("a.registration_number"),
+      .where("a.user_id", "=", userId),
   );
 
   // Subscriptions whose main or additional number the user holds, one row per additional number.
@@ -85,7 +96,7 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
           .innerJoin("subscriptions as main", "main.main_number", "a.registration_number")
           .select("main.id")
           .where("a.user_id", "=", userId)
-          .union(
+          .unionAll(
             eb
               .selectFrom("authorizations as a")
               .innerJoin(
@@ -96,8 +107,7 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
               .select("extra.subscription_id as id")
               .where("a.user_id", "=", userId),
           ),
-      )
-      .orderBy("s.id"),
+      ),
   );
 
   async function subscriptionsCovering(numbers: string[]): Promise<Subscription[]> {
@@ -140,10 +150,7 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
   }
 
   async function loadHoldings(userId: string): Promise<Holdings> {
-    const [numberRows, subscriptionRows] = await Promise.all([
-      numbersHeldBy(userId),
-      subscriptionsHeldBy(userId),
-    ]);
+    const numberRows = await numbersHeldBy(userId);
     const byNumber = new Map<string, AuthorizedNumber & { configurations: string[] }>();
     for (const row of numberRows) {
       let number = byNumber.get(row.registration_number);
@@ -160,8 +167,13 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       }
       if (row.configuration_code) number.configurations.push(row.configuration_code);
     }
+    const numbers = [...byNumber.values()].sort((a, b) =>
+      a.registrationNumber < b.registrationNumber ? -1 : a.registrationNumber > b.registrationNumber ? 1 : 0,
+    );
+    // Basic editions never need a subscription: only holders of others look theirs up.
+    if (numbers.every((n) => n.edition === "basic")) return { numbers, subscriptions: [] };
     const subscriptions = new Map<string, Subscription & { additionalNumbers: string[] }>();
-    for (const row of subscriptionRows) {
+    for (const row of await subscriptionsHeldBy(userId)) {
       let subscription = subscriptions.get(row.id);
       if (!subscription) {
         subscription = {
@@ -174,14 +186,15 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       }
       if (row.registration_number) subscription.additionalNumbers.push(row.registration_number);
     }
-    return { numbers: [...byNumber.values()], subscriptions: [...subscriptions.values()] };
+    return { numbers, subscriptions: [...subscriptions.values()] };
   }
 
   async function holdingsEntry(user: User): Promise<HoldingsEntry> {
     const cached = cache.get(user.id);
     if (cached) return cached;
+    const loadStarted = cache.beforeLoad();
     const entry = { holdings: await loadHoldings(user.id), decisions: new Map() };
-    cache.set(user.id, entry);
+    cache.set(user.id, entry, loadStarted);
     return entry;
   }
 
@@ -193,9 +206,9 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     },
     subscriptionsCovering,
 
-    /** Registration, authorisation and subscription changes take effect at once on this node. */
-    invalidate(userId: string): void {
-      cache.delete(userId);
+    /** After a registration or authorisation is committed: every node reloads this user's holdings. */
+    async invalidate(userId: string): Promise<void> {
+      await changes.publish("holdings", userId);
     },
 
     /** After a subscription change: only the accounts holding those numbers see a difference. */
@@ -206,7 +219,9 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
         .select("user_id")
         .where("registration_number", "in", numbers)
         .execute();
-      for (const { user_id } of holders) cache.delete(user_id);
+      for (const userId of new Set(holders.map((h) => h.user_id))) {
+        await changes.publish("holdings", userId);
+      }
     },
 
     async assertCanSee(user: User, configuration: string): Promise<void> {
@@ -229,26 +244,24 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       if (isStaff(user.role)) return STAFF_ACCESS;
       const { holdings, decisions } = await holdingsEntry(user);
       const now = clock.now();
-      const at = now.getTime();
       const kept = decisions.get(configuration);
-      if (
-        kept &&
-        kept.takenAt <= at &&
-        at < kept.stableUntil &&
-        kept.viewer.role === user.role &&
-        kept.viewer.activeFrom === user.activeFrom
-      ) {
-        return kept.access;
-      }
+      if (kept && stillValid(kept, user, now.getTime())) return kept.access;
       const current = viewer(user);
       const access = downloadAccess({ viewer: current, ...holdings, configuration, now });
       decisions.set(configuration, {
         access,
         viewer: current,
-        takenAt: at,
+        takenAt: now.getTime(),
         stableUntil: accessStableUntil(current, now),
       });
       return access;
+    },
+
+    /** The decision downloadDecision took for this user and configuration, while it cannot have changed. */
+    keptDownloadDecision(user: User, configuration: string): DownloadAccess | undefined {
+      if (isStaff(user.role)) return STAFF_ACCESS;
+      const kept = cache.get(user.id)?.decisions.get(configuration);
+      return kept && stillValid(kept, user, clock.now().getTime()) ? kept.access : undefined;
     },
 
     async assertCanDownload(user: User, configuration: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
@@ -18,6 +19,8 @@ import { createUpdatesService } from "./updates.ts";
 
 export interface ServiceDeps {
   readonly db: Kysely<Database>;
+  /** Tells every node which cached tokens and holdings changed (DatabaseHandle.changes). */
+  readonly changes: ChangeFeed;
   readonly blobs: BlobStore;
   readonly clock: Clock;
   readonly tokenTtlDays: number;

@@ -323,7 +323,7 @@ export function createPartnersService(deps: {
           }),
         () => alreadyRegistered(number),
       );
-      entitlements.invalidate(client.id);
+      await entitlements.invalidate(client.id);
       return toProduct(number, product);
     },
 

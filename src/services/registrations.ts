@@ -185,7 +185,7 @@ export function createRegistrationsService(deps: {
           ),
         () => alreadyRegistered(number),
       );
-      entitlements.invalidate(user.id);
+      await entitlements.invalidate(user.id);
       return (await this.myProducts(user)).find((p) => p.registrationNumber === number)!;
     },
 

@@ -26,6 +26,10 @@ interface CachedGraph {
 
 const MAX_CACHED_PLANS = 20_000;
 
+// A valid version has one spelling only, so the request's own is the key (an invalid one is never cached).
+const planKey = (request: PlanRequest) =>
+  `${request.version}|${request.platformVersion ?? ""}|${request.target ?? ""}`;
+
 export type UpdatesService = ReturnType<typeof createUpdatesService>;
 
 /**
@@ -72,10 +76,16 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       return (await published(configuration)).newestFirst;
     },
 
+    /** The plan already made for this request, while the catalogue cannot have changed; no database work. */
+    cachedPlan(request: PlanRequest): Plan | undefined {
+      const cached = cache.get(request.configuration);
+      if (!cached || performance.now() - cached.checkedAt >= REVISION_CHECK_MS) return undefined;
+      return cached.plans.get(planKey(request));
+    },
+
     async plan(request: PlanRequest): Promise<Plan> {
       const { graph, plans } = await published(request.configuration);
-      // A valid version has one spelling only, so the request's own is the key (an invalid one is never cached).
-      const key = `${request.version}|${request.platformVersion ?? ""}|${request.target ?? ""}`;
+      const key = planKey(request);
       const cached = plans.get(key);
       if (cached) return cached;
       const result = describeUpdatePlan(graph, request);

@@ -39,7 +39,29 @@ export async function insertPreparedUser(
   return toUser(row);
 }
 
-export function toUser(row: UsersTable): User {
+/** The columns a User is made of (not the password hash). */
+export const USER_COLUMNS = [
+  "users.id",
+  "users.login",
+  "users.role",
+  "users.email",
+  "users.display_name",
+  "users.active_from",
+  "users.partner_id",
+  "users.organization_id",
+] as const;
+
+type UserColumns =
+  | "id"
+  | "login"
+  | "role"
+  | "email"
+  | "display_name"
+  | "active_from"
+  | "partner_id"
+  | "organization_id";
+
+export function toUser(row: Pick<UsersTable, UserColumns>): User {
   return {
     id: row.id,
     login: row.login,

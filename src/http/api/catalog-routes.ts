@@ -95,10 +95,13 @@ export const catalogRoutes =
       async (request, reply) => {
         const user = requireUser(request);
         // Plans are cached per catalogue revision; an unknown configuration or version fails here first.
-        const plan = await services.updates.plan(request.body);
+        const plan = services.updates.cachedPlan(request.body) ?? (await services.updates.plan(request.body));
         // One decision answers both questions: may the user see this configuration (else 403), and
         // may it download the chain now (told in the answer).
-        const decision = await services.entitlements.downloadDecision(user, request.body.configuration);
+        const { configuration } = request.body;
+        const decision =
+          services.entitlements.keptDownloadDecision(user, configuration) ??
+          (await services.entitlements.downloadDecision(user, configuration));
         if (!decision.allowed && decision.reason !== "support_subscription_required") {
           throw entitlementProblem(decision);
         }

@@ -21,11 +21,11 @@ function downloadVerdict(decision: DownloadAccess): DownloadVerdict {
  * The plan answer is the busiest response of the service and it repeats: every caller with the
  * same request gets the same plan object (cached per catalogue revision), and decisions are
  * reused while they cannot change. Each (plan, verdict) pair is serialised once, by the route's
- * own response schema, and later answers send that text.
+ * own response schema, and later answers send those bytes (no encoding per answer).
  */
 export function planResponses() {
   const verdicts = new WeakMap<DownloadAccess, { verdict: DownloadVerdict; key: string }>();
-  const bodies = new WeakMap<Plan, Map<string, string>>();
+  const bodies = new WeakMap<Plan, Map<string, Buffer>>();
 
   return function sendPlan(reply: FastifyReply, plan: Plan, decision: DownloadAccess): FastifyReply {
     let verdict = verdicts.get(decision);
@@ -41,7 +41,7 @@ export function planResponses() {
     }
     let body = byVerdict.get(verdict.key);
     if (body === undefined) {
-      body = reply.serializeInput({ ...plan, download: verdict.verdict }, "200") as string;
+      body = Buffer.from(reply.serializeInput({ ...plan, download: verdict.verdict }, "200") as string);
       byVerdict.set(verdict.key, body);
     }
     return reply.type("application/json; charset=utf-8").send(body);
