@@ -472,24 +472,6 @@ async function main(): Promise<void> {
     // The real server, in this process: the composition root and the HTTP app, as `upkeep serve` wires them.
     const upkeep = await openUpkeep(loadConfig(env));
     const app = await buildHttpApp(upkeep.services, { logLevel: "warn" });
-    if (process.env.XCOLD) {
-      const t0 = performance.now();
-      const n = 5000;
-      for (let i = 0; i < n; i++) {
-        const user = await upkeep.services.accounts.resolveToken(tokens[DISTINCT_TOKENS + i]!.token);
-        await upkeep.services.entitlements.downloadDecision(
-          user!,
-          tokens[DISTINCT_TOKENS + i]!.configurations[0]!,
-        );
-      }
-      const t1 = performance.now();
-      for (let i = 0; i < n; i++)
-        await upkeep.services.accounts.resolveToken(tokens[DISTINCT_TOKENS + n + i]!.token);
-      const t2 = performance.now();
-      console.log(
-        `XCOLD per user ${(((t1 - t0) / n) * 1000).toFixed(1)} us; token only ${(((t2 - t1) / n) * 1000).toFixed(1)} us`,
-      );
-    }
     await app.listen({ port: 0, host: "127.0.0.1" });
     const port = (app.server.address() as AddressInfo).port;
 
@@ -612,8 +594,7 @@ async function main(): Promise<void> {
   } finally {
     if (bare) bare.kill("SIGTERM");
     if (postgres) await postgres.drop();
-    if (!process.env.XKEEP) rmSync(dataDir, { recursive: true, force: true });
-    else console.log("KEPT", dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

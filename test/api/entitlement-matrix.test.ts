@@ -211,6 +211,29 @@ for (const dialect of await availableDialects()) {
       }
     });
 
+    it("a verdict reused on the busy path does not outlive the month it was taken in", async () => {
+      const plan = () =>
+        t.request({
+          method: "POST",
+          url: "/api/v1/updates/plan",
+          token: actors.profPaid!.token,
+          body: { configuration: "ENT", version: "1.0.0.1" },
+        });
+      t.clock.set("2026-11-30T23:59:50Z");
+      try {
+        assert.equal((await plan()).json().download.allowed, true);
+        assert.equal((await plan()).json().download.allowed, true, "asked again, from what is kept");
+        // Twenty seconds later: every cache still holds the user, but November has ended.
+        t.clock.set("2026-12-01T00:00:10Z");
+        const lapsed = (await plan()).json().download;
+        assert.equal(lapsed.allowed, false);
+        assert.equal(lapsed.code, "support_subscription_required");
+        assert.equal(lapsed.month, "2026-12");
+      } finally {
+        t.clock.set("2026-11-16T10:00:00.000Z");
+      }
+    });
+
     it("a self-registered account is refused everything until it is active", async () => {
       const item = await issueRegistered(t, "ACC-BASIC");
       const { userCode, password } = (await register(t, item.registrationNumber, item.pin!)).json();

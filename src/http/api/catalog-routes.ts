@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { entitlementProblem } from "../../domain/entitlement.ts";
+import type { FastifyReply } from "fastify";
+import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
 import { notFound } from "../../domain/errors.ts";
 import { isStaff } from "../../domain/roles.ts";
+import type { Plan } from "../../services/updates.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { planResponses } from "./plan-responses.ts";
@@ -18,6 +20,14 @@ export const catalogRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const sendPlan = planResponses();
+    // One decision answers both questions: may the user see this configuration (else 403), and
+    // may it download the chain now (told in the answer).
+    const answerPlan = (reply: FastifyReply, plan: Plan, decision: DownloadAccess): void => {
+      if (!decision.allowed && decision.reason !== "support_subscription_required") {
+        throw entitlementProblem(decision);
+      }
+      sendPlan(reply, plan, decision);
+    };
     app.get(
       "/api/v1/configurations",
       {
@@ -92,20 +102,23 @@ export const catalogRoutes =
           response: { 200: PlanSchema, ...problemResponses },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const user = requireUser(request);
-        // Plans are cached per catalogue revision; an unknown configuration or version fails here first.
-        const plan = services.updates.cachedPlan(request.body) ?? (await services.updates.plan(request.body));
-        // One decision answers both questions: may the user see this configuration (else 403), and
-        // may it download the chain now (told in the answer).
-        const { configuration } = request.body;
-        const decision =
-          services.entitlements.keptDownloadDecision(user, configuration) ??
-          (await services.entitlements.downloadDecision(user, configuration));
-        if (!decision.allowed && decision.reason !== "support_subscription_required") {
-          throw entitlementProblem(decision);
-        }
-        return sendPlan(reply, plan, decision);
+        const { body } = request;
+        // Plans are cached per catalogue revision and decisions while they cannot change: the
+        // busiest path answers from them without a promise, the rest waits for the database.
+        const plan = services.updates.cachedPlan(body);
+        const decision = services.entitlements.keptDownloadDecision(user, body.configuration);
+        if (plan && decision) return answerPlan(reply, plan, decision);
+        return (async () => {
+          // An unknown configuration or version fails here first.
+          const planned = plan ?? (await services.updates.plan(body));
+          answerPlan(
+            reply,
+            planned,
+            decision ?? (await services.entitlements.downloadDecision(user, body.configuration)),
+          );
+        })();
       },
     );
   };

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { openUpkeep, type Upkeep } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { buildHttpApp } from "../../src/http/app.ts";
+import { isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
+import { issueRegistered, registrationCatalogue } from "../support/registration-fixtures.ts";
+
+/** Asks until `check` holds; notifications arrive within moments, never within a fixed time. */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// Two nodes on one PostgreSQL database: the embedded database serves a single process.
+if (await isPostgresReachable()) {
+  describe("caches across nodes on postgres", () => {
+    let t: TestApp;
+    let second: Upkeep;
+    let secondApp: FastifyInstance;
+    const onSecond = (url: string, token: string) =>
+      secondApp.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+
+    before(async () => {
+      t = await startTestApp("postgres");
+      await registrationCatalogue(t);
+      second = await openUpkeep(loadConfig(t.environment.env), { clock: t.clock });
+      secondApp = await buildHttpApp(second.services, { logLevel: "silent" });
+    });
+    after(async () => {
+      await secondApp.close();
+      await second.close();
+      await t.close();
+    });
+
+    it("a token revoked on one node is refused by the other, which had it cached", async () => {
+      const { token } = await t.signUp("user");
+      assert.equal((await onSecond("/api/v1/me", token)).statusCode, 200);
+      const revoked = await t.request({ method: "DELETE", url: "/api/v1/auth/token", token });
+      assert.equal(revoked.statusCode, 204);
+      await eventually("the revocation on the second node", async () => {
+        return (await onSecond("/api/v1/me", token)).statusCode === 401;
+      });
+    });
+
+    it("a product registered through one node opens its configuration on the other", async () => {
+      const { token } = await t.signUp("user");
+      const visible = async () =>
+        ((await onSecond("/api/v1/configurations", token)).json() as { code: string }[]).map((c) => c.code);
+      assert.deepEqual(await visible(), []);
+      const { registrationNumber, pin } = await issueRegistered(t, "ACC-BASIC");
+      const added = await t.request({
+        method: "POST",
+        url: "/api/v1/me/products",
+        token,
+        body: { registrationNumber, pin },
+      });
+      assert.equal(added.statusCode, 201, added.body);
+      await eventually("the new holding on the second node", async () => (await visible()).includes("ACC"));
+    });
+
+    it("after losing its listening connection a node forgets what it cached, as it may have missed changes", async () => {
+      const { token } = await t.signUp("user");
+      assert.equal((await onSecond("/api/v1/me", token)).statusCode, 200);
+      // Every node's LISTEN connection is cut; the token is revoked behind the service's back meanwhile.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+                where datname = current_database() and query like 'LISTEN%'`.execute(t.upkeep.database.db);
+      await t.upkeep.database.db
+        .updateTable("api_tokens")
+        .set({ revoked_at: t.clock.now().toISOString() })
+        .where("revoked_at", "is", null)
+        .execute();
+      await eventually("the second node reloading after reconnecting", async () => {
+        return (await onSecond("/api/v1/me", token)).statusCode === 401;
+      });
+      // Listening again: a later revocation is heard as before.
+      const later = await t.signUp("user");
+      assert.equal((await onSecond("/api/v1/me", later.token)).statusCode, 200);
+      await t.request({ method: "DELETE", url: "/api/v1/auth/token", token: later.token });
+      await eventually("a revocation after reconnecting", async () => {
+        return (await onSecond("/api/v1/me", later.token)).statusCode === 401;
+      });
+    });
+  });
+}
