@@ -1,17 +1,7 @@
 /** Tools the benchmarks share. */
 import { spawnSync } from "node:child_process";
 
-/** mulberry32: a small deterministic generator, so every run measures the same data. */
-export function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { randomGenerator } from "../test/support/random.ts";
 
 /** The path of `command`, installing Debian's `pkg` first when it is missing. */
 export function ensureDebianPackage(command: string, pkg: string): string {

@@ -105,7 +105,7 @@ export function downloadAccess(input: DownloadAccessInput): DownloadAccess {
  * midnight), so an answer may be reused until the next UTC midnight or the activation.
  */
 export function accessStableUntil(viewer: Viewer, now: Date): number {
-  const nextMidnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const nextMidnight = new Date(now.getTime()).setUTCHours(24, 0, 0, 0);
   const activeFrom = Date.parse(viewer.activeFrom);
   return now.getTime() < activeFrom ? Math.min(activeFrom, nextMidnight) : nextMidnight;
 }
