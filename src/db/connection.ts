@@ -50,6 +50,8 @@ export async function openDatabase(options: {
           oid === BIGINT_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection the server ends (a restart, an administrator) must not end the process.
+    pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       const changes = await postgresChangeFeed(
@@ -61,8 +63,8 @@ export async function openDatabase(options: {
         dialect: "postgres",
         changes,
         close: async () => {
-          await changes.close();
           await db.destroy();
+          await changes.close();
         },
       };
     } catch (error) {
