@@ -1,6 +1,7 @@
 -- wrk script for bench/update-check: every request is POST /api/v1/updates/plan with the next
 -- user's token and body from the data file (one "token<TAB>json body" per line), so the
--- server sees many distinct users; each thread starts at a different offset of the list.
+-- server sees many distinct users; each thread starts at a different offset of the list, shifted
+-- by the optional third argument (so that consecutive runs continue where the last one ended).
 -- The bare baseline gets the same requests (it ignores the token).
 local requests = {}
 local total = 0
@@ -25,7 +26,8 @@ function init(args)
       }, body)
     end
   end
-  counter = math.floor((threadIndex or 0) * total / threads)
+  local shift = math.floor(tonumber(args[3] or "0") / threads)
+  counter = (math.floor((threadIndex or 0) * total / threads) + shift) % total
 end
 
 function request()
