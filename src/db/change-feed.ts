@@ -1,18 +1,27 @@
 import { EventEmitter } from "node:events";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "./schema.ts";
 
 /** What a change invalidates: a token (by its hash) or a user's entitlement holdings (by user id). */
 export type ChangeTopic = "token" | "holdings";
+const TOPICS: readonly string[] = ["token", "holdings"] satisfies ChangeTopic[];
+
+/** Names, inside a transaction, what it changes. */
+export type Changed = (topic: ChangeTopic, key: string) => void;
 
 /**
  * Tells every node of the service that cached state changed, so caches may keep entries long and
- * still never serve a revoked token or a lost entitlement. The embedded default is one process;
- * on PostgreSQL every node listens on one channel (LISTEN/NOTIFY).
+ * still drop a revoked token or a changed entitlement at once. The embedded database serves one
+ * process, which hears its own changes; on PostgreSQL every node listens on one channel
+ * (LISTEN/NOTIFY).
  */
 export interface ChangeFeed {
-  /** Call after the change is committed: this node hears it at once, the others within moments. */
-  publish(topic: ChangeTopic, key: string): Promise<void>;
+  /**
+   * Runs `work` in one transaction. The changes it names reach the other nodes with the commit
+   * (PostgreSQL delivers a NOTIFY only then, and never for a rolled-back transaction) and are
+   * dropped on this node right after it.
+   */
+  transaction<T>(work: (trx: Transaction<Database>, changed: Changed) => Promise<T>): Promise<T>;
   subscribe(topic: ChangeTopic, handler: (key: string) => void): void;
   /** Changes may have been missed (the listening connection was lost): drop whatever is cached. */
   onMissedChanges(handler: () => void): void;
@@ -25,9 +34,21 @@ const RECONNECT_MS = 1_000;
 class LocalChangeFeed implements ChangeFeed {
   protected readonly events = new EventEmitter().setMaxListeners(0);
 
-  async publish(topic: ChangeTopic, key: string): Promise<void> {
-    this.deliver(topic, key);
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  async transaction<T>(work: (trx: Transaction<Database>, changed: Changed) => Promise<T>): Promise<T> {
+    const changes: [ChangeTopic, string][] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      const value = await work(trx, (topic, key) => void changes.push([topic, key]));
+      await this.announce(trx, changes);
+      return value;
+    });
+    for (const [topic, key] of changes) this.deliver(topic, key);
+    return result;
   }
+
+  /** Tells the other nodes, from inside the transaction; one process has no others. */
+  protected async announce(_trx: Transaction<Database>, _changes: [ChangeTopic, string][]): Promise<void> {}
 
   protected deliver(topic: ChangeTopic, key: string): void {
     this.events.emit(topic, key);
@@ -47,11 +68,11 @@ class LocalChangeFeed implements ChangeFeed {
 }
 
 /** One process owns the embedded database: changes are delivered in-process. */
-export function localChangeFeed(): ChangeFeed {
-  return new LocalChangeFeed();
+export function localChangeFeed(db: Kysely<Database>): ChangeFeed {
+  return new LocalChangeFeed(db);
 }
 
-interface ListeningClient {
+export interface ListeningClient {
   connect(): Promise<unknown>;
   query(text: string): Promise<unknown>;
   end(): Promise<void>;
@@ -61,35 +82,55 @@ interface ListeningClient {
 
 class PostgresChangeFeed extends LocalChangeFeed {
   private client: ListeningClient | null = null;
+  private connecting: ListeningClient | null = null;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly newClient: () => ListeningClient,
   ) {
-    super();
+    super(db);
   }
 
   async listen(): Promise<void> {
     const client = this.newClient();
-    client.on("notification", (message) => {
-      if (message.channel !== CHANNEL || !message.payload) return;
-      const separator = message.payload.indexOf(":");
-      this.deliver(message.payload.slice(0, separator) as ChangeTopic, message.payload.slice(separator + 1));
-    });
+    this.connecting = client;
+    client.on("notification", (message) => this.heard(message));
     client.on("error", () => this.lost(client));
     client.on("end", () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.client = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      if (this.closed) throw new Error("closed");
+      this.client = client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    } finally {
+      this.connecting = null;
+    }
+  }
+
+  /** Anyone may NOTIFY this channel: only well-formed changes are acted on, and never with a throw. */
+  private heard(message: { channel: string; payload?: string }): void {
+    const separator = message.payload?.indexOf(":") ?? -1;
+    if (message.channel !== CHANNEL || separator < 0) return;
+    const topic = message.payload!.slice(0, separator);
+    if (!TOPICS.includes(topic)) return;
+    try {
+      this.deliver(topic as ChangeTopic, message.payload!.slice(separator + 1));
+    } catch (error) {
+      process.emitWarning(`A change notification could not be applied: ${error}`);
+    }
   }
 
   private lost(client: ListeningClient): void {
     if (this.closed || this.client !== client) return;
     this.client = null;
     client.end().catch(() => undefined);
-    // Whatever changed while nobody listened is unknown: start from the database again.
+    // Whatever changed while nobody listened is unknown: start from the database again, and once
+    // more after reconnecting, for what was cached during the outage.
     this.events.emit("missed");
     const reconnect = () => {
       this.retry = null;
@@ -97,22 +138,23 @@ class PostgresChangeFeed extends LocalChangeFeed {
       this.listen().then(
         () => this.events.emit("missed"),
         () => {
-          this.retry = setTimeout(reconnect, RECONNECT_MS);
+          if (!this.closed) this.retry = setTimeout(reconnect, RECONNECT_MS);
         },
       );
     };
     this.retry = setTimeout(reconnect, RECONNECT_MS);
   }
 
-  override async publish(topic: ChangeTopic, key: string): Promise<void> {
-    this.deliver(topic, key);
-    await sql`select pg_notify(${CHANNEL}, ${`${topic}:${key}`})`.execute(this.db);
+  protected override async announce(trx: Transaction<Database>, changes: [ChangeTopic, string][]) {
+    for (const [topic, key] of changes) {
+      await sql`select pg_notify(${CHANNEL}, ${`${topic}:${key}`})`.execute(trx);
+    }
   }
 
   override async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
+    await Promise.all([this.client, this.connecting].map((client) => client?.end().catch(() => undefined)));
     await super.close();
   }
 }

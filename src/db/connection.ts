@@ -56,15 +56,19 @@ export async function openDatabase(options: {
     try {
       const changes = await postgresChangeFeed(
         db,
-        () => new pg.Client({ connectionString: options.databaseUrl! }),
+        // Keepalive probes notice a connection that died silently (an idle timeout on the way).
+        () => new pg.Client({ connectionString: options.databaseUrl!, keepAlive: true }),
       );
       return {
         db,
         dialect: "postgres",
         changes,
         close: async () => {
-          await db.destroy();
-          await changes.close();
+          try {
+            await db.destroy();
+          } finally {
+            await changes.close();
+          }
         },
       };
     } catch (error) {
@@ -82,7 +86,7 @@ export async function openDatabase(options: {
   sqlite.pragma("cache_size = -65536");
   reusePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const changes = localChangeFeed();
+  const changes = localChangeFeed(db);
   return {
     db,
     dialect: "sqlite",

@@ -15,7 +15,7 @@ export type Authenticate = (request: FastifyRequest, done: (error?: Error) => vo
 /**
  * Resolves `Authorization: Bearer <token>` once per request (the caller runs the returned function
  * from its onRequest hook); routes then ask requireUser/requireRole. Callback style: a token seen
- * in the last moments resolves without a promise, on the busiest path of the service.
+ * recently resolves without a promise, on the busiest path of the service.
  */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): Authenticate {
   app.decorateRequest("user", null);
@@ -30,14 +30,18 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountsS
       request.user = known;
       return done();
     }
-    accounts.resolveToken(token).then((user) => {
-      request.user = user;
-      done(
-        user
-          ? undefined
-          : unauthorized("invalid_token", "The token is unknown, expired or revoked; sign in again."),
-      );
-    }, done);
+    accounts
+      .resolveToken(token)
+      .then((user) => {
+        request.user = user;
+        done(
+          user
+            ? undefined
+            : unauthorized("invalid_token", "The token is unknown, expired or revoked; sign in again."),
+        );
+      }, done)
+      // The request goes on inside done(); Fastify answers its errors itself, so one escaping here is a defect to log.
+      .catch((error) => request.log.error(error));
   };
 }
 

@@ -196,7 +196,7 @@ export function createAccountsService(deps: {
       return { token, expiresAt };
     },
 
-    /** The owner of a token resolved in the last moments, without asking the database. */
+    /** The owner of a token resolved recently (and not revoked since), without asking the database. */
     knownTokenOwner(token: string): User | undefined {
       return token.startsWith(TOKEN_PREFIX) ? tokenCache.get(hashToken(token)) : undefined;
     },
@@ -220,13 +220,15 @@ export function createAccountsService(deps: {
 
     async revokeToken(token: string): Promise<boolean> {
       const key = hashToken(token);
-      const result = await db
-        .updateTable("api_tokens")
-        .set({ revoked_at: clock.now().toISOString() })
-        .where("token_hash", "=", key)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      await changes.publish("token", key);
+      const result = await changes.transaction(async (trx, changed) => {
+        changed("token", key);
+        return trx
+          .updateTable("api_tokens")
+          .set({ revoked_at: clock.now().toISOString() })
+          .where("token_hash", "=", key)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+      });
       return Number(result.numUpdatedRows) > 0;
     },
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ChangeFeed } from "../db/change-feed.ts";
+import type { Changed, ChangeFeed } from "../db/change-feed.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
 import type { Edition } from "../domain/catalogue.ts";
@@ -51,6 +51,24 @@ const stillValid = (decision: Decision, user: User, at: number) =>
 
 /** Staff may download everything; one shared answer. */
 const STAFF_ACCESS: DownloadAccess = Object.freeze({ allowed: true, via: [] as string[] });
+
+/**
+ * Inside a transaction that changes what these numbers grant: names their holders as changed,
+ * so every node reloads their holdings once it commits.
+ */
+export async function holdingsChanged(
+  trx: Kysely<Database>,
+  changed: Changed,
+  numbers: readonly string[],
+): Promise<void> {
+  if (numbers.length === 0) return;
+  const holders = await trx
+    .selectFrom("authorizations")
+    .select("user_id")
+    .where("registration_number", "in", numbers)
+    .execute();
+  for (const userId of new Set(holders.map((h) => h.user_id))) changed("holdings", userId);
+}
 
 export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
 
@@ -205,24 +223,6 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
       return (await holdingsEntry(user)).holdings;
     },
     subscriptionsCovering,
-
-    /** After a registration or authorisation is committed: every node reloads this user's holdings. */
-    async invalidate(userId: string): Promise<void> {
-      await changes.publish("holdings", userId);
-    },
-
-    /** After a subscription change: only the accounts holding those numbers see a difference. */
-    async invalidateHoldersOf(numbers: readonly string[]): Promise<void> {
-      if (numbers.length === 0) return;
-      const holders = await db
-        .selectFrom("authorizations")
-        .select("user_id")
-        .where("registration_number", "in", numbers)
-        .execute();
-      for (const userId of new Set(holders.map((h) => h.user_id))) {
-        await changes.publish("holdings", userId);
-      }
-    },
 
     async assertCanSee(user: User, configuration: string): Promise<void> {
       if (isStaff(user.role)) return;

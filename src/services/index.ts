@@ -47,8 +47,8 @@ export function createServices(deps: ServiceDeps) {
     numbers: registrationNumbers,
     entitlements,
   });
-  const partners = createPartnersService({ ...deps, numbers: registrationNumbers, entitlements });
-  const subscriptions = createSubscriptionsService({ ...deps, entitlements });
+  const partners = createPartnersService({ ...deps, numbers: registrationNumbers });
+  const subscriptions = createSubscriptionsService(deps);
   const tuf = createTufRepository({
     ...deps,
     keys: deps.tufKeys,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -9,7 +10,6 @@ import { registrationNumberProblem, validateRegistrationNumber } from "../domain
 import { generatePassword, type User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
-import type { EntitlementsService } from "./entitlements.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
 import { alreadyRegistered, type RegistrationNumbersService } from "./registration-numbers.ts";
@@ -134,12 +134,12 @@ export function createPartnersService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   mailer: Mailer;
+  changes: ChangeFeed;
   numbers: RegistrationNumbersService;
-  entitlements: EntitlementsService;
   /** Where a letter that could not be mailed is reported; a process warning by default. */
   reportMailFailure?: (message: string, error: unknown) => void;
 }) {
-  const { db, clock, mailer, numbers: registrationNumbers, entitlements } = deps;
+  const { db, clock, mailer, changes, numbers: registrationNumbers } = deps;
   const reportMailFailure =
     deps.reportMailFailure ??
     ((message: string, error: unknown) => process.emitWarning(`${message}: ${error}`));
@@ -307,7 +307,8 @@ export function createPartnersService(deps: {
       const now = clock.now();
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
+          changes.transaction(async (trx, changed) => {
+            changed("holdings", client.id);
             await insertAuthorizations(trx, now, {
               numbers: [number],
               userId: client.id,
@@ -323,7 +324,6 @@ export function createPartnersService(deps: {
           }),
         () => alreadyRegistered(number),
       );
-      await entitlements.invalidate(client.id);
       return toProduct(number, product);
     },
 

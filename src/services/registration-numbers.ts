@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { type Kysely, type Selectable, sql } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database, RegistrationNumbersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { parseIsoDate } from "../domain/dates.ts";
@@ -15,6 +16,7 @@ import {
 } from "../domain/pin.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
+import { holdingsChanged } from "./entitlements.ts";
 
 export type RegistrationNumberRow = Selectable<RegistrationNumbersTable>;
 
@@ -104,11 +106,12 @@ export function pinHashesEqual(expected: Buffer, actual: Buffer): boolean {
 export function createRegistrationNumbersService(deps: {
   db: Kysely<Database>;
   clock: Clock;
+  changes: ChangeFeed;
   pinKey: Buffer;
   /** The PIN comparison; tests wrap it to count how many PINs were compared. */
   comparePins?: (expected: Buffer, actual: Buffer) => boolean;
 }) {
-  const { db, clock, pinKey } = deps;
+  const { db, clock, changes, pinKey } = deps;
   const comparePins = deps.comparePins ?? pinHashesEqual;
   // A stand-in hash, so an unknown number or one without a PIN costs the same comparison.
   const decoy = Buffer.from(pinHash(pinKey, "0", "0"), "hex");
@@ -343,7 +346,9 @@ export function createRegistrationNumbersService(deps: {
       );
       const row = await requireNumber(number);
       const vendorRegisteredAt = row.vendor_registered_at ?? now.toISOString();
-      await db.transaction().execute(async (trx) => {
+      await changes.transaction(async (trx, changed) => {
+        // The purchase date starts the free support period of whoever holds the number.
+        await holdingsChanged(trx, changed, [number]);
         await trx
           .updateTable("registration_numbers")
           .set({

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -56,11 +57,12 @@ export function createRegistrationsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   activationDelayMinutes: number;
+  changes: ChangeFeed;
   accounts: AccountsService;
   numbers: RegistrationNumbersService;
   entitlements: EntitlementsService;
 }) {
-  const { db, clock, accounts, numbers, entitlements } = deps;
+  const { db, clock, changes, accounts, numbers, entitlements } = deps;
 
   /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
   async function assertProfRule(row: RegistrationNumberRow, product: Product, purchaseDate: string | null) {
@@ -177,15 +179,15 @@ export function createRegistrationsService(deps: {
       const now = clock.now();
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute((trx) =>
-            authorizeWithPin(trx, now, number, user, "registration.add_product", {
+          changes.transaction(async (trx, changed) => {
+            await authorizeWithPin(trx, now, number, user, "registration.add_product", {
               userCode: user.login,
               product: product.code,
-            }),
-          ),
+            });
+            changed("holdings", user.id);
+          }),
         () => alreadyRegistered(number),
       );
-      await entitlements.invalidate(user.id);
       return (await this.myProducts(user)).find((p) => p.registrationNumber === number)!;
     },
 

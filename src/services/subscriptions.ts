@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { notFound } from "../domain/errors.ts";
 import { monthsInSpan } from "../domain/months.ts";
 import { validateSubscription } from "../domain/subscriptions.ts";
 import { recordAudit } from "./audit.ts";
-import type { EntitlementsService } from "./entitlements.ts";
+import { holdingsChanged } from "./entitlements.ts";
 
 export interface RecordedSubscription {
   id: string;
@@ -24,9 +25,9 @@ export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>
 export function createSubscriptionsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
-  entitlements: EntitlementsService;
+  changes: ChangeFeed;
 }) {
-  const { db, clock, entitlements } = deps;
+  const { db, clock, changes } = deps;
   return {
     async record(
       input: {
@@ -61,7 +62,8 @@ export function createSubscriptionsService(deps: {
       }
       const id = randomUUID();
       const now = clock.now();
-      await db.transaction().execute(async (trx) => {
+      await changes.transaction(async (trx, changed) => {
+        await holdingsChanged(trx, changed, all);
         await trx
           .insertInto("subscriptions")
           .values({
@@ -89,7 +91,6 @@ export function createSubscriptionsService(deps: {
           details: { ...subscription, partnerId: actor.partnerId },
         });
       });
-      await entitlements.invalidateHoldersOf(all);
       return {
         id,
         registrationNumber: subscription.mainNumber,

@@ -5,8 +5,13 @@ import { sql } from "kysely";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
-import { isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
-import { issueRegistered, registrationCatalogue } from "../support/registration-fixtures.ts";
+import { availableDialects, isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
+import {
+  addProduct,
+  issueRegistered,
+  recordCard,
+  registrationCatalogue,
+} from "../support/registration-fixtures.ts";
 
 /** Asks until `check` holds; notifications arrive within moments, never within a fixed time. */
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -15,6 +20,33 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
     if (Date.now() > deadline) assert.fail(`${what}: not seen within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+for (const dialect of await availableDialects()) {
+  describe(`what a held number grants, on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+      await registrationCatalogue(t);
+    });
+    after(() => t.close());
+
+    it("a registration card recorded later changes the holder's support at once", async () => {
+      const { token } = await t.signUp("user");
+      // Six free months from a purchase today: supported now.
+      const { registrationNumber, pin } = await issueRegistered(t, "ENT-PROF6", {
+        purchaseDate: "2026-11-10",
+      });
+      const added = await addProduct(t, token, registrationNumber, pin!);
+      assert.equal(added.statusCode, 201, added.body);
+      const support = async () =>
+        (await t.request({ method: "GET", url: "/api/v1/me/products", token })).json()[0].support;
+      assert.equal((await support()).coveredThisMonth, true);
+      // The card shows the purchase was two years ago: the free months are long over.
+      await recordCard(t, registrationNumber, "2024-10-01");
+      assert.deepEqual(await support(), { coveredThisMonth: false, until: null });
+    });
+  });
 }
 
 // Two nodes on one PostgreSQL database: the embedded database serves a single process.
@@ -54,14 +86,23 @@ if (await isPostgresReachable()) {
         ((await onSecond("/api/v1/configurations", token)).json() as { code: string }[]).map((c) => c.code);
       assert.deepEqual(await visible(), []);
       const { registrationNumber, pin } = await issueRegistered(t, "ACC-BASIC");
-      const added = await t.request({
-        method: "POST",
-        url: "/api/v1/me/products",
-        token,
-        body: { registrationNumber, pin },
-      });
+      const added = await addProduct(t, token, registrationNumber, pin!);
       assert.equal(added.statusCode, 201, added.body);
       await eventually("the new holding on the second node", async () => (await visible()).includes("ACC"));
+    });
+
+    it("ignores notifications it does not understand, which anyone who may connect can send", async () => {
+      const { token } = await t.signUp("user");
+      assert.equal((await onSecond("/api/v1/me", token)).statusCode, 200);
+      for (const payload of ["error:boom", "missed:x", "token", ":", "nonsense", "holdings:"]) {
+        await sql`select pg_notify('upkeep_changes', ${payload})`.execute(t.upkeep.database.db);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal((await onSecond("/api/v1/me", token)).statusCode, 200, "still serving");
+      await t.request({ method: "DELETE", url: "/api/v1/auth/token", token });
+      await eventually("a real revocation afterwards", async () => {
+        return (await onSecond("/api/v1/me", token)).statusCode === 401;
+      });
     });
 
     it("after losing its listening connection a node forgets what it cached, as it may have missed changes", async () => {

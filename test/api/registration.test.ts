@@ -697,8 +697,8 @@ for (const dialect of await availableDialects()) {
         const partners = createPartnersService({
           db: t.upkeep.database.db,
           clock: t.clock,
+          changes: t.upkeep.database.changes,
           numbers: t.upkeep.services.registrationNumbers,
-          entitlements: t.upkeep.services.entitlements,
           mailer: {
             send: async () => {
               throw new Error("ENOSPC: no space left on device, open '/var/lib/upkeep/outbox/x.eml'");

@@ -367,17 +367,19 @@ describe("upkeep-client against a running server", () => {
       .select("id")
       .where("login", "=", "plain-user")
       .executeTakeFirstOrThrow();
-    await upkeep.database.db
-      .insertInto("authorizations")
-      .values({
-        registration_number: registrationNumber,
-        user_id: user.id,
-        method: "pin",
-        partner_id: null,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    upkeep.services.entitlements.invalidate(user.id);
+    await upkeep.database.changes.transaction(async (trx, changed) => {
+      await trx
+        .insertInto("authorizations")
+        .values({
+          registration_number: registrationNumber,
+          user_id: user.id,
+          method: "pin",
+          partner_id: null,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      changed("holdings", user.id);
+    });
     const status = await runClient(userHome, ["status"]);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, new RegExp(`${registrationNumber} {2}HRM-PROF \\(prof\\)`));

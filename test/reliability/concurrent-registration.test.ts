@@ -54,6 +54,7 @@ async function countingApp(t: TestApp): Promise<{ app: FastifyInstance; compared
   const registrationNumbers = createRegistrationNumbersService({
     db: t.upkeep.database.db,
     clock: t.clock,
+    changes: t.upkeep.database.changes,
     pinKey: loadOrCreatePinKey(join(t.environment.dataDir, "secrets", "pin-key")),
     comparePins: (expected, actual) => {
       comparisons++;
@@ -63,6 +64,7 @@ async function countingApp(t: TestApp): Promise<{ app: FastifyInstance; compared
   const registrations = createRegistrationsService({
     db: t.upkeep.database.db,
     clock: t.clock,
+    changes: t.upkeep.database.changes,
     activationDelayMinutes: 15,
     accounts: t.upkeep.services.accounts,
     numbers: registrationNumbers,

@@ -105,6 +105,16 @@ export function register(
   });
 }
 
+/** "Register software product" on a signed-in account's products page. */
+export function addProduct(t: TestApp, token: string, registrationNumber: string, pin: string) {
+  return t.request({
+    method: "POST",
+    url: "/api/v1/me/products",
+    token,
+    body: { registrationNumber, pin },
+  });
+}
+
 export function signIn(t: TestApp, login: string, password: string) {
   return t.request({ method: "POST", url: "/api/v1/auth/token", body: { login, password } });
 }

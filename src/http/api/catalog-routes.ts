@@ -22,11 +22,11 @@ export const catalogRoutes =
     const sendPlan = planResponses();
     // One decision answers both questions: may the user see this configuration (else 403), and
     // may it download the chain now (told in the answer).
-    const answerPlan = (reply: FastifyReply, plan: Plan, decision: DownloadAccess): void => {
+    const answerPlan = (reply: FastifyReply, plan: Plan, decision: DownloadAccess): FastifyReply => {
       if (!decision.allowed && decision.reason !== "support_subscription_required") {
         throw entitlementProblem(decision);
       }
-      sendPlan(reply, plan, decision);
+      return sendPlan(reply, plan, decision);
     };
     app.get(
       "/api/v1/configurations",
@@ -102,23 +102,17 @@ export const catalogRoutes =
           response: { 200: PlanSchema, ...problemResponses },
         },
       },
-      (request, reply) => {
+      async (request, reply) => {
         const user = requireUser(request);
         const { body } = request;
         // Plans are cached per catalogue revision and decisions while they cannot change: the
-        // busiest path answers from them without a promise, the rest waits for the database.
-        const plan = services.updates.cachedPlan(body);
-        const decision = services.entitlements.keptDownloadDecision(user, body.configuration);
-        if (plan && decision) return answerPlan(reply, plan, decision);
-        return (async () => {
-          // An unknown configuration or version fails here first.
-          const planned = plan ?? (await services.updates.plan(body));
-          answerPlan(
-            reply,
-            planned,
-            decision ?? (await services.entitlements.downloadDecision(user, body.configuration)),
-          );
-        })();
+        // busiest path answers from them, the rest waits for the database. An unknown
+        // configuration or version fails at the plan, before any entitlement question.
+        const plan = services.updates.cachedPlan(body) ?? (await services.updates.plan(body));
+        const decision =
+          services.entitlements.keptDownloadDecision(user, body.configuration) ??
+          (await services.entitlements.downloadDecision(user, body.configuration));
+        return answerPlan(reply, plan, decision);
       },
     );
   };
