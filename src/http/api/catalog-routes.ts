@@ -102,17 +102,25 @@ export const catalogRoutes =
           response: { 200: PlanSchema, ...problemResponses },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const user = requireUser(request);
         const { body } = request;
         // Plans are cached per catalogue revision and decisions while they cannot change: the
-        // busiest path answers from them, the rest waits for the database. An unknown
-        // configuration or version fails at the plan, before any entitlement question.
-        const plan = services.updates.cachedPlan(body) ?? (await services.updates.plan(body));
-        const decision =
-          services.entitlements.keptDownloadDecision(user, body.configuration) ??
-          (await services.entitlements.downloadDecision(user, body.configuration));
-        return answerPlan(reply, plan, decision);
+        // busiest path answers from them without a promise (a sync handler that has sent returns
+        // nothing), the rest waits for the database and returns the reply, as async handlers do.
+        const plan = services.updates.cachedPlan(body);
+        const decision = services.entitlements.keptDownloadDecision(user, body.configuration);
+        if (plan && decision) {
+          answerPlan(reply, plan, decision);
+          return;
+        }
+        return (async () => {
+          // An unknown configuration or version fails at the plan, before any entitlement question.
+          const planned = plan ?? (await services.updates.plan(body));
+          const decided =
+            decision ?? (await services.entitlements.downloadDecision(user, body.configuration));
+          return answerPlan(reply, planned, decided);
+        })();
       },
     );
   };
