@@ -86,8 +86,18 @@ export function createAccountsService(deps: {
   tokenTtlDays: number;
 }) {
   const { db, clock, changes } = deps;
-  const tokenCache = expiringCache<User>(clock, { max: TOKEN_CACHE_ENTRIES, ttlMs: TOKEN_CACHE_MS });
-  changes.subscribe("token", (tokenHash) => tokenCache.delete(tokenHash));
+  // Recently resolved tokens by their own text, so that the busiest path skips hashing (the
+  // database only ever sees hashes). Revocations name a token by its hash, which leads here.
+  const cachedTokenOfHash = new Map<string, string>();
+  const tokenCache = expiringCache<{ user: User; hash: string }>(clock, {
+    max: TOKEN_CACHE_ENTRIES,
+    ttlMs: TOKEN_CACHE_MS,
+    onRemove: (_token, { hash }) => cachedTokenOfHash.delete(hash),
+  });
+  changes.subscribe("token", (hash) => {
+    const token = cachedTokenOfHash.get(hash);
+    if (token !== undefined) tokenCache.delete(token);
+  });
   changes.onMissedChanges(() => tokenCache.clear());
   const tokenOwner = prepareQuery(db, 1, (tokenHash: string) =>
     db
@@ -198,23 +208,25 @@ export function createAccountsService(deps: {
 
     /** The owner of a token resolved recently (and not revoked since), without asking the database. */
     knownTokenOwner(token: string): User | undefined {
-      return token.startsWith(TOKEN_PREFIX) ? tokenCache.get(hashToken(token)) : undefined;
+      return tokenCache.get(token)?.user;
     },
 
     /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
     async resolveToken(token: string): Promise<User | null> {
       if (!token.startsWith(TOKEN_PREFIX)) return null;
-      const key = hashToken(token);
-      const cached = tokenCache.get(key);
-      if (cached) return cached;
+      const cached = tokenCache.get(token);
+      if (cached) return cached.user;
+      const hash = hashToken(token);
       const loadStarted = tokenCache.beforeLoad();
-      const [row] = await tokenOwner(key);
+      const [row] = await tokenOwner(hash);
       const now = clock.now().getTime();
       const expiresAt = row ? Date.parse(row.token_expires_at) : 0;
       if (!row || expiresAt <= now) return null;
       const user = toUser(row);
       // Never cached past the token's own expiry.
-      tokenCache.set(key, user, loadStarted, expiresAt - now);
+      if (tokenCache.set(token, { user, hash }, loadStarted, expiresAt - now)) {
+        cachedTokenOfHash.set(hash, token);
+      }
       return user;
     },
 

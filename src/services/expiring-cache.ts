@@ -7,8 +7,9 @@ export interface ExpiringCache<V extends object> {
   /**
    * Keeps what was read since `beforeLoad` unless an entry was dropped meanwhile (the read may
    * predate that change). `maxTtlMs` shortens this entry's life below the cache's, never lengthens it.
+   * Says whether the value was kept.
    */
-  set(key: string, value: V, loadStarted: number, maxTtlMs?: number): void;
+  set(key: string, value: V, loadStarted: number, maxTtlMs?: number): boolean;
   delete(key: string): void;
   clear(): void;
 }
@@ -23,34 +24,47 @@ export interface ExpiringCache<V extends object> {
  */
 export function expiringCache<V extends object>(
   clock: Clock,
-  options: { max: number; ttlMs: number },
+  options: {
+    max: number;
+    ttlMs: number;
+    /** Told of every entry that leaves the cache (expired, evicted, dropped, replaced). */
+    onRemove?: (key: string, value: V) => void;
+  },
 ): ExpiringCache<V> {
   const entries = new Map<string, { value: V; expiresAt: number }>();
+  const onRemove = options.onRemove ?? (() => undefined);
   let drops = 0;
+  const remove = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    entries.delete(key);
+    onRemove(key, entry.value);
+  };
   return {
     get(key) {
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
       if (clock.now().getTime() < entry.expiresAt) return entry.value;
-      entries.delete(key);
+      remove(key);
       return undefined;
     },
     beforeLoad: () => drops,
     set(key, value, loadStarted, maxTtlMs = options.ttlMs) {
-      if (loadStarted !== drops) return;
+      if (loadStarted !== drops) return false;
       const ttl = Math.min(maxTtlMs, options.ttlMs * (2 / 3 + Math.random() / 3));
-      if (ttl < 1) return;
-      entries.delete(key);
+      if (ttl < 1) return false;
+      remove(key);
       entries.set(key, { value, expiresAt: clock.now().getTime() + ttl });
-      if (entries.size > options.max) entries.delete(entries.keys().next().value!);
+      if (entries.size > options.max) remove(entries.keys().next().value!);
+      return true;
     },
     delete(key) {
       drops++;
-      entries.delete(key);
+      remove(key);
     },
     clear() {
       drops++;
-      entries.clear();
+      for (const key of [...entries.keys()]) remove(key);
     },
   };
 }

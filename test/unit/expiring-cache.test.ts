@@ -189,3 +189,38 @@ describe("expiringCache", () => {
     assert.ok(moments.size >= 5, `expiry moments: ${[...moments].sort((a, b) => a - b).join(", ")}`);
   });
 });
+
+describe("expiringCache onRemove", () => {
+  it("is told of every entry that leaves: expired, evicted, dropped, replaced, cleared", () => {
+    const clock = new TestClock(new Date("2026-11-16T10:00:00.000Z"));
+    const removed: string[] = [];
+    const cache = expiringCache<{ n: number }>(clock, {
+      max: 2,
+      ttlMs: 1_000,
+      onRemove: (key, value) => removed.push(`${key}=${value.n}`),
+    });
+    assert.equal(cache.set("a", { n: 1 }, cache.beforeLoad()), true);
+    cache.set("a", { n: 2 }, cache.beforeLoad());
+    assert.deepEqual(removed, ["a=1"], "replaced");
+    cache.set("b", { n: 3 }, cache.beforeLoad());
+    cache.set("c", { n: 4 }, cache.beforeLoad());
+    assert.deepEqual(removed, ["a=1", "a=2"], "evicted, the oldest first");
+    cache.delete("b");
+    assert.deepEqual(removed.at(-1), "b=3", "dropped");
+    clock.advanceMinutes(1);
+    assert.equal(cache.get("c"), undefined);
+    assert.deepEqual(removed.at(-1), "c=4", "expired when read");
+    cache.set("d", { n: 5 }, cache.beforeLoad());
+    cache.clear();
+    assert.deepEqual(removed.at(-1), "d=5", "cleared");
+  });
+
+  it("set says whether it kept the value", () => {
+    const cache = expiringCache<{ n: number }>(new TestClock(), { max: 10, ttlMs: 1_000 });
+    const started = cache.beforeLoad();
+    cache.delete("other");
+    assert.equal(cache.set("a", { n: 1 }, started), false);
+    assert.equal(cache.set("a", { n: 1 }, cache.beforeLoad(), 0), false);
+    assert.equal(cache.set("a", { n: 1 }, cache.beforeLoad()), true);
+  });
+});
