@@ -16,7 +16,7 @@ import {
 import { isStaff } from "../domain/roles.ts";
 import type { Subscription } from "../domain/subscriptions.ts";
 import type { User } from "./accounts.ts";
-import { expiringCache } from "./expiring-cache.ts";
+import { expiringCache, minimumLifeMs } from "./expiring-cache.ts";
 
 export interface Holdings {
   readonly numbers: AuthorizedNumber[];
@@ -34,7 +34,19 @@ const HOLDINGS_CACHE_ENTRIES = 100_000;
 interface HoldingsEntry {
   readonly holdings: Holdings;
   readonly decisions: Map<string, Decision>;
+  /** Until when the cache keeps the entry at the least; a link to it is trusted no longer. */
+  readonly keptUntil: number;
+  /** Set when the entry leaves the cache (a change, expiry, eviction). */
+  dropped: boolean;
 }
+
+/**
+ * The holdings entry last used for a user object (the one the token cache keeps for the token),
+ * remembered on that object: the busiest path then follows a pointer instead of looking the user
+ * up among 100,000 entries, which measured 2% of its throughput.
+ */
+const LINKED_HOLDINGS = Symbol("holdings entry last used for this user");
+type LinkedUser = User & { [LINKED_HOLDINGS]?: HoldingsEntry };
 
 interface Decision {
   readonly access: DownloadAccess;
@@ -81,6 +93,9 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
   const cache = expiringCache<HoldingsEntry>(clock, {
     max: HOLDINGS_CACHE_ENTRIES,
     ttlMs: HOLDINGS_CACHE_MS,
+    onRemove: (_userId, entry) => {
+      entry.dropped = true;
+    },
   });
   changes.subscribe("holdings", (userId) => cache.delete(userId));
   changes.onMissedChanges(() => cache.clear());
@@ -207,12 +222,26 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     return { numbers, subscriptions: [...subscriptions.values()] };
   }
 
+  function cachedEntry(user: LinkedUser, at: number): HoldingsEntry | undefined {
+    const linked = user[LINKED_HOLDINGS];
+    if (linked && !linked.dropped && at < linked.keptUntil) return linked;
+    const entry = cache.get(user.id);
+    if (entry) user[LINKED_HOLDINGS] = entry;
+    return entry;
+  }
+
   async function holdingsEntry(user: User): Promise<HoldingsEntry> {
-    const cached = cache.get(user.id);
+    const cached = cachedEntry(user, clock.now().getTime());
     if (cached) return cached;
     const loadStarted = cache.beforeLoad();
-    const entry = { holdings: await loadHoldings(user.id), decisions: new Map() };
-    cache.set(user.id, entry, loadStarted);
+    const holdings = await loadHoldings(user.id);
+    const entry: HoldingsEntry = {
+      holdings,
+      decisions: new Map(),
+      keptUntil: clock.now().getTime() + minimumLifeMs(HOLDINGS_CACHE_MS),
+      dropped: false,
+    };
+    if (!cache.set(user.id, entry, loadStarted)) entry.dropped = true;
     return entry;
   }
 
@@ -260,8 +289,9 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     /** The decision downloadDecision took for this user and configuration, while it cannot have changed. */
     keptDownloadDecision(user: User, configuration: string): DownloadAccess | undefined {
       if (isStaff(user.role)) return STAFF_ACCESS;
-      const kept = cache.get(user.id)?.decisions.get(configuration);
-      return kept && stillValid(kept, user, clock.now().getTime()) ? kept.access : undefined;
+      const at = clock.now().getTime();
+      const kept = cachedEntry(user, at)?.decisions.get(configuration);
+      return kept && stillValid(kept, user, at) ? kept.access : undefined;
     },
 
     async assertCanDownload(user: User, configuration: string): Promise<void> {

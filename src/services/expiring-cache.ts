@@ -14,6 +14,9 @@ export interface ExpiringCache<V extends object> {
   clear(): void;
 }
 
+/** The least time an entry set with the full `ttlMs` is kept (unless dropped or evicted). */
+export const minimumLifeMs = (ttlMs: number) => (ttlMs * 2) / 3;
+
 /**
  * A bounded cache for what the busiest path reads on every request: token owners and entitlement
  * holdings. Changes drop entries through the change feed; the time limit is a safety net for
@@ -51,7 +54,8 @@ export function expiringCache<V extends object>(
     beforeLoad: () => drops,
     set(key, value, loadStarted, maxTtlMs = options.ttlMs) {
       if (loadStarted !== drops) return false;
-      const ttl = Math.min(maxTtlMs, options.ttlMs * (2 / 3 + Math.random() / 3));
+      const spread = (options.ttlMs - minimumLifeMs(options.ttlMs)) * Math.random();
+      const ttl = Math.min(maxTtlMs, minimumLifeMs(options.ttlMs) + spread);
       if (ttl < 1) return false;
       remove(key);
       entries.set(key, { value, expiresAt: clock.now().getTime() + ttl });
