@@ -24,15 +24,17 @@ function downloadVerdict(decision: DownloadAccess): DownloadVerdict {
  * own response schema, and later answers send those bytes (no encoding per answer).
  */
 export function planResponses() {
-  const verdicts = new WeakMap<DownloadAccess, { verdict: DownloadVerdict; key: string }>();
+  // Every allowed decision gives the same verdict; a refusal's depends on its reason and month.
+  const allowed = { verdict: downloadVerdict({ allowed: true, via: [] }), key: "allowed" };
+  const refusals = new WeakMap<DownloadAccess, { verdict: DownloadVerdict; key: string }>();
   const bodies = new WeakMap<Plan, Map<string, Buffer>>();
 
   return function sendPlan(reply: FastifyReply, plan: Plan, decision: DownloadAccess): FastifyReply {
-    let verdict = verdicts.get(decision);
+    let verdict = decision.allowed ? allowed : refusals.get(decision);
     if (!verdict) {
       const value = downloadVerdict(decision);
       verdict = { verdict: value, key: JSON.stringify(value) };
-      verdicts.set(decision, verdict);
+      refusals.set(decision, verdict);
     }
     let byVerdict = bodies.get(plan);
     if (!byVerdict) {
