@@ -40,13 +40,20 @@ export type UpdatesService = ReturnType<typeof createUpdatesService>;
 export function createUpdatesService(deps: { catalog: CatalogService }) {
   const { catalog } = deps;
   const cache = new Map<string, CachedGraph>();
-  // Changes made through this node are seen at once; other nodes' within REVISION_CHECK_MS.
-  catalog.onChange((configuration) => void cache.delete(configuration));
+  // One revision check at a time per configuration: requests arriving meanwhile wait for it.
+  const checking = new Map<string, Promise<CachedGraph>>();
+  // Changes made through this node are seen at once (a check begun before one is not kept);
+  // other nodes' within REVISION_CHECK_MS.
+  const changesSeen = new Map<string, number>();
+  catalog.onChange((configuration) => {
+    cache.delete(configuration);
+    checking.delete(configuration);
+    changesSeen.set(configuration, (changesSeen.get(configuration) ?? 0) + 1);
+  });
 
-  async function published(configuration: string): Promise<CachedGraph> {
+  async function check(configuration: string, cached: CachedGraph | undefined): Promise<CachedGraph> {
+    const changesBefore = changesSeen.get(configuration) ?? 0;
     const now = performance.now();
-    const cached = cache.get(configuration);
-    if (cached && now - cached.checkedAt < REVISION_CHECK_MS) return cached;
     const revision = await catalog.configurationRevision(configuration);
     if (revision === null) {
       cache.delete(configuration);
@@ -66,8 +73,21 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       plans: new Map(),
       checkedAt: now,
     };
-    cache.set(configuration, entry);
+    if ((changesSeen.get(configuration) ?? 0) === changesBefore) cache.set(configuration, entry);
     return entry;
+  }
+
+  function published(configuration: string): Promise<CachedGraph> {
+    const cached = cache.get(configuration);
+    if (cached && performance.now() - cached.checkedAt < REVISION_CHECK_MS) return Promise.resolve(cached);
+    let pending = checking.get(configuration);
+    if (!pending) {
+      pending = check(configuration, cached).finally(() => {
+        if (checking.get(configuration) === pending) checking.delete(configuration);
+      });
+      checking.set(configuration, pending);
+    }
+    return pending;
   }
 
   return {

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createUpdatesService } from "../../src/services/updates.ts";
+import { createConfiguration, createRelease } from "../support/catalogue-fixtures.ts";
+import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
+
+for (const dialect of await availableDialects()) {
+  describe(`plans over the cached catalogue on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+      await createConfiguration(t, "HRM");
+      await createRelease(t, { version: "3.0.1.1" });
+      await createRelease(t, { version: "3.0.2.1", updateFrom: ["3.0.1.1"] });
+    });
+    after(() => t.close());
+
+    /**
+     * The real service over the real catalogue, counting the revision checks it makes; with a
+     * gate, each release listing is read at once but handed over only when the gate opens.
+     */
+    function countingUpdates(gate?: Promise<void>) {
+      const { catalog } = t.upkeep.services;
+      let checks = 0;
+      const updates = createUpdatesService({
+        catalog: {
+          ...catalog,
+          configurationRevision: (code: string) => {
+            checks++;
+            return catalog.configurationRevision(code);
+          },
+          listReleases: async (...args: Parameters<typeof catalog.listReleases>) => {
+            const releases = await catalog.listReleases(...args);
+            await gate;
+            return releases;
+          },
+        },
+      });
+      return { updates, checks: () => checks };
+    }
+
+    it("many requests arriving when the revision is due share one check", async () => {
+      const { updates, checks } = countingUpdates();
+      const request = { configuration: "HRM", version: "3.0.1.1" };
+      assert.equal((await updates.plan(request)).to, "3.0.2.1");
+      assert.equal(checks(), 1);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const plans = await Promise.all(Array.from({ length: 20 }, () => updates.plan(request)));
+      assert.ok(plans.every((plan) => plan.to === "3.0.2.1"));
+      assert.equal(checks(), 2, "one check for all twenty");
+    });
+
+    it("a release published through this node while a check reads the catalogue is planned at once", async () => {
+      let open = () => {};
+      const { updates } = countingUpdates(new Promise<void>((resolve) => (open = resolve)));
+      const request = { configuration: "HRM", version: "3.0.1.1" };
+      // The first plan reads the releases, then waits; meanwhile a release is published.
+      const during = updates.plan(request);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await createRelease(t, { version: "3.0.3.1", updateFrom: ["3.0.2.1"] });
+      open();
+      assert.equal((await during).to, "3.0.2.1", "it answers from what it read");
+      // What it read is not kept: the next plan sees the new release.
+      assert.equal((await updates.plan(request)).to, "3.0.3.1");
+      assert.equal(updates.cachedPlan(request)?.to, "3.0.3.1");
+    });
+  });
+}
