@@ -96,10 +96,18 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       return (await published(configuration)).newestFirst;
     },
 
-    /** The plan already made for this request, while the catalogue cannot have changed; no database work. */
+    /**
+     * The plan already made for this request, without waiting for the database: when the
+     * revision is due for a check, the check runs in the background and this answer still comes
+     * from the graph it may replace (another node's change is planned a moment later).
+     */
     cachedPlan(request: PlanRequest): Plan | undefined {
       const cached = cache.get(request.configuration);
-      if (!cached || performance.now() - cached.checkedAt >= REVISION_CHECK_MS) return undefined;
+      if (!cached) return undefined;
+      if (performance.now() - cached.checkedAt >= REVISION_CHECK_MS) {
+        // A failed check (the configuration was deleted) drops the graph: the next request is told.
+        published(request.configuration).catch(() => undefined);
+      }
       return cached.plans.get(planKey(request));
     },
 
