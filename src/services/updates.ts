@@ -104,7 +104,7 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
     cachedPlan(request: PlanRequest): Plan | undefined {
       const cached = cache.get(request.configuration);
       if (!cached) return undefined;
-      if (performance.now() - cached.checkedAt >= REVISION_CHECK_MS) {
+      if (performance.now() - cached.checkedAt >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
         // A failed check (the configuration was deleted) drops the graph: the next request is told.
         published(request.configuration).catch(() => undefined);
       }
