@@ -95,8 +95,9 @@ export function createAccountsService(deps: {
     onRemove: (_token, { hash }) => cachedTokenOfHash.delete(hash),
   });
   changes.subscribe("token", (hash) => {
-    const token = cachedTokenOfHash.get(hash);
-    if (token !== undefined) tokenCache.delete(token);
+    // Deleting also refuses a load of this token under way (it may have read the token before
+    // the revocation), so it is done even when the token is not cached yet.
+    tokenCache.delete(cachedTokenOfHash.get(hash) ?? hash);
   });
   changes.onMissedChanges(() => tokenCache.clear());
   const tokenOwner = prepareQuery(db, 1, (tokenHash: string) =>

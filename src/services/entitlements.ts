@@ -226,7 +226,8 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     const linked = user[LINKED_HOLDINGS];
     if (linked && !linked.dropped && at < linked.keptUntil) return linked;
     const entry = cache.get(user.id);
-    if (entry) user[LINKED_HOLDINGS] = entry;
+    // A dropped entry is unlinked too, so that it does not outlive the cache through the user.
+    if (entry || linked) user[LINKED_HOLDINGS] = entry;
     return entry;
   }
 

@@ -14,6 +14,8 @@ export type Plan = PlanDescription;
 
 /** How long a node trusts its cached graph before asking the database whether the catalogue changed. */
 const REVISION_CHECK_MS = 1_000;
+/** How long a graph whose revision checks fail may still answer without waiting for one. */
+const UNCHECKED_LIMIT_MS = 30_000;
 
 interface CachedGraph {
   readonly revision: number;
@@ -104,7 +106,10 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
     cachedPlan(request: PlanRequest): Plan | undefined {
       const cached = cache.get(request.configuration);
       if (!cached) return undefined;
-      if (performance.now() - cached.checkedAt >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
+      const age = performance.now() - cached.checkedAt;
+      // While checks keep failing (the database is away), plans stop coming from an old graph.
+      if (age >= UNCHECKED_LIMIT_MS) return undefined;
+      if (age >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
         // A failed check (the configuration was deleted) drops the graph: the next request is told.
         published(request.configuration).catch(() => undefined);
       }

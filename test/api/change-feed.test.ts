@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
+import { createAccountsService } from "../../src/services/accounts.ts";
 import { availableDialects, isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
 import {
   addProduct,
@@ -45,6 +46,56 @@ for (const dialect of await availableDialects()) {
       // The card shows the purchase was two years ago: the free months are long over.
       await recordCard(t, registrationNumber, "2024-10-01");
       assert.deepEqual(await support(), { coveredThisMonth: false, until: null });
+    });
+  });
+}
+
+for (const dialect of await availableDialects()) {
+  describe(`token cache on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+    });
+    after(() => t.close());
+
+    it("a token read just before its revocation is not kept once the revocation is heard", async () => {
+      const { token } = await t.signUp("user");
+      // A second accounts service whose database answers are handed over only when a gate opens.
+      let open = () => {};
+      let gate: Promise<void> | null = null;
+      const { db } = t.upkeep.database;
+      const gated = new Proxy(db, {
+        get(target, property, receiver) {
+          if (property !== "executeQuery") {
+            const value = Reflect.get(target, property, receiver);
+            return typeof value === "function" ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof db.executeQuery>) => {
+            const result = await target.executeQuery(...args);
+            await gate;
+            return result;
+          };
+        },
+      });
+      const accounts = createAccountsService({
+        db: gated,
+        clock: t.clock,
+        changes: t.upkeep.database.changes,
+        tokenTtlDays: 30,
+      });
+      gate = new Promise<void>((resolve) => (open = resolve));
+      const resolving = accounts.resolveToken(token);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await t.upkeep.services.accounts.revokeToken(token);
+      open();
+      // The request that began before the revocation is answered from what it read ...
+      assert.ok(await resolving);
+      assert.equal(
+        accounts.knownTokenOwner(token),
+        undefined,
+        "the read from before the revocation is not kept",
+      );
+      assert.equal(await accounts.resolveToken(token), null);
     });
   });
 }
