@@ -16,7 +16,7 @@ import {
 import { isStaff } from "../domain/roles.ts";
 import type { Subscription } from "../domain/subscriptions.ts";
 import type { User } from "./accounts.ts";
-import { expiringCache, minimumLifeMs } from "./expiring-cache.ts";
+import { type CacheEntry, expiringCache } from "./expiring-cache.ts";
 
 export interface Holdings {
   readonly numbers: AuthorizedNumber[];
@@ -34,10 +34,6 @@ const HOLDINGS_CACHE_ENTRIES = 100_000;
 interface HoldingsEntry {
   readonly holdings: Holdings;
   readonly decisions: Map<string, Decision>;
-  /** Until when the cache keeps the entry at the least; a link to it is trusted no longer. */
-  readonly keptUntil: number;
-  /** Set when the entry leaves the cache (a change, expiry, eviction). */
-  dropped: boolean;
 }
 
 /**
@@ -46,7 +42,7 @@ interface HoldingsEntry {
  * up among 100,000 entries, which measured 2% of its throughput.
  */
 const LINKED_HOLDINGS = Symbol("holdings entry last used for this user");
-type LinkedUser = User & { [LINKED_HOLDINGS]?: HoldingsEntry };
+type LinkedUser = User & { [LINKED_HOLDINGS]?: CacheEntry<HoldingsEntry> };
 
 interface Decision {
   readonly access: DownloadAccess;
@@ -93,9 +89,6 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
   const cache = expiringCache<HoldingsEntry>(clock, {
     max: HOLDINGS_CACHE_ENTRIES,
     ttlMs: HOLDINGS_CACHE_MS,
-    onRemove: (_userId, entry) => {
-      entry.dropped = true;
-    },
   });
   changes.subscribe("holdings", (userId) => cache.delete(userId));
   changes.onMissedChanges(() => cache.clear());
@@ -222,27 +215,21 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     return { numbers, subscriptions: [...subscriptions.values()] };
   }
 
-  function cachedEntry(user: LinkedUser, at: number): HoldingsEntry | undefined {
+  function cachedEntry(user: LinkedUser): HoldingsEntry | undefined {
     const linked = user[LINKED_HOLDINGS];
-    if (linked && !linked.dropped && at < linked.keptUntil) return linked;
-    const entry = cache.get(user.id);
-    // A dropped entry is unlinked too, so that it does not outlive the cache through the user.
+    if (linked && cache.isLive(linked)) return linked.value;
+    const entry = cache.entry(user.id);
+    // A dead link is replaced too, so that its entry does not outlive the cache through the user.
     if (entry || linked) user[LINKED_HOLDINGS] = entry;
-    return entry;
+    return entry?.value;
   }
 
   async function holdingsEntry(user: User): Promise<HoldingsEntry> {
-    const cached = cachedEntry(user, clock.now().getTime());
+    const cached = cachedEntry(user);
     if (cached) return cached;
     const loadStarted = cache.beforeLoad();
-    const holdings = await loadHoldings(user.id);
-    const entry: HoldingsEntry = {
-      holdings,
-      decisions: new Map(),
-      keptUntil: clock.now().getTime() + minimumLifeMs(HOLDINGS_CACHE_MS),
-      dropped: false,
-    };
-    if (!cache.set(user.id, entry, loadStarted)) entry.dropped = true;
+    const entry: HoldingsEntry = { holdings: await loadHoldings(user.id), decisions: new Map() };
+    cache.set(user.id, entry, loadStarted);
     return entry;
   }
 
@@ -290,9 +277,8 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
     /** The decision downloadDecision took for this user and configuration, while it cannot have changed. */
     keptDownloadDecision(user: User, configuration: string): DownloadAccess | undefined {
       if (isStaff(user.role)) return STAFF_ACCESS;
-      const at = clock.now().getTime();
-      const kept = cachedEntry(user, at)?.decisions.get(configuration);
-      return kept && stillValid(kept, user, at) ? kept.access : undefined;
+      const kept = cachedEntry(user)?.decisions.get(configuration);
+      return kept && stillValid(kept, user, clock.now().getTime()) ? kept.access : undefined;
     },
 
     async assertCanDownload(user: User, configuration: string): Promise<void> {

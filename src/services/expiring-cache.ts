@@ -1,7 +1,16 @@
 import type { Clock } from "../domain/clock.ts";
 
+/** One cached value; `isLive` tells later whether it is still the cache's, without a look-up. */
+export interface CacheEntry<V> {
+  readonly value: V;
+}
+
 export interface ExpiringCache<V extends object> {
   get(key: string): V | undefined;
+  /** The live entry for `key`, to be kept and re-checked with `isLive` instead of looked up again. */
+  entry(key: string): CacheEntry<V> | undefined;
+  /** False once the entry was dropped, replaced, evicted or has expired. */
+  isLive(entry: CacheEntry<V>): boolean;
   /** Call before reading what will be cached, and pass the result to set. */
   beforeLoad(): number;
   /**
@@ -13,9 +22,6 @@ export interface ExpiringCache<V extends object> {
   delete(key: string): void;
   clear(): void;
 }
-
-/** The least time an entry set with the full `ttlMs` is kept (unless dropped or evicted). */
-export const minimumLifeMs = (ttlMs: number) => (ttlMs * 2) / 3;
 
 /**
  * A bounded cache for what the busiest path reads on every request: token owners and entitlement
@@ -34,31 +40,36 @@ export function expiringCache<V extends object>(
     onRemove?: (key: string, value: V) => void;
   },
 ): ExpiringCache<V> {
-  const entries = new Map<string, { value: V; expiresAt: number }>();
+  const entries = new Map<string, Entry<V>>();
   const onRemove = options.onRemove ?? (() => undefined);
+  const minimumLifeMs = (options.ttlMs * 2) / 3;
   let drops = 0;
   const remove = (key: string) => {
     const entry = entries.get(key);
     if (entry === undefined) return;
     entries.delete(key);
+    entry.removed = true;
     onRemove(key, entry.value);
   };
+  const isLive = (entry: Entry<V>) => !entry.removed && clock.now().getTime() < entry.expiresAt;
+  const liveEntry = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (isLive(entry)) return entry;
+    remove(key);
+    return undefined;
+  };
   return {
-    get(key) {
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (clock.now().getTime() < entry.expiresAt) return entry.value;
-      remove(key);
-      return undefined;
-    },
+    get: (key) => liveEntry(key)?.value,
+    entry: liveEntry,
+    isLive: (entry) => isLive(entry as Entry<V>),
     beforeLoad: () => drops,
     set(key, value, loadStarted, maxTtlMs = options.ttlMs) {
       if (loadStarted !== drops) return false;
-      const spread = (options.ttlMs - minimumLifeMs(options.ttlMs)) * Math.random();
-      const ttl = Math.min(maxTtlMs, minimumLifeMs(options.ttlMs) + spread);
+      const ttl = Math.min(maxTtlMs, minimumLifeMs + (options.ttlMs - minimumLifeMs) * Math.random());
       if (ttl < 1) return false;
       remove(key);
-      entries.set(key, { value, expiresAt: clock.now().getTime() + ttl });
+      entries.set(key, { value, expiresAt: clock.now().getTime() + ttl, removed: false });
       if (entries.size > options.max) remove(entries.keys().next().value!);
       return true;
     },
@@ -71,4 +82,9 @@ export function expiringCache<V extends object>(
       for (const key of [...entries.keys()]) remove(key);
     },
   };
+}
+
+interface Entry<V> extends CacheEntry<V> {
+  readonly expiresAt: number;
+  removed: boolean;
 }

@@ -224,3 +224,28 @@ describe("expiringCache onRemove", () => {
     assert.equal(cache.set("a", { n: 1 }, cache.beforeLoad()), true);
   });
 });
+
+describe("expiringCache entries", () => {
+  it("an entry handed out stays live until it is dropped, replaced, evicted or expires", () => {
+    const clock = new TestClock(new Date("2026-11-16T10:00:00.000Z"));
+    const cache = expiringCache<{ n: number }>(clock, { max: 2, ttlMs: 60_000 });
+    cache.set("a", { n: 1 }, cache.beforeLoad());
+    const a = cache.entry("a")!;
+    assert.equal(a.value.n, 1);
+    assert.equal(cache.isLive(a), true);
+    cache.set("a", { n: 2 }, cache.beforeLoad());
+    assert.equal(cache.isLive(a), false, "replaced");
+    const replaced = cache.entry("a")!;
+    cache.delete("a");
+    assert.equal(cache.isLive(replaced), false, "dropped");
+    cache.set("b", { n: 3 }, cache.beforeLoad());
+    const b = cache.entry("b")!;
+    cache.set("c", { n: 4 }, cache.beforeLoad());
+    cache.set("d", { n: 5 }, cache.beforeLoad());
+    assert.equal(cache.isLive(b), false, "evicted");
+    const d = cache.entry("d")!;
+    clock.advanceMinutes(1);
+    assert.equal(cache.isLive(d), false, "expired, though never read again");
+    assert.equal(cache.entry("missing"), undefined);
+  });
+});
