@@ -146,9 +146,10 @@ class PostgresChangeFeed extends LocalChangeFeed {
   }
 
   protected override async announce(trx: Transaction<Database>, changes: [ChangeTopic, string][]) {
-    for (const [topic, key] of changes) {
-      await sql`select pg_notify(${CHANNEL}, ${`${topic}:${key}`})`.execute(trx);
-    }
+    if (changes.length === 0) return;
+    // One statement for all (a subscription may name a thousand holders), duplicates once.
+    const payloads = [...new Set(changes.map(([topic, key]) => `${topic}:${key}`))];
+    await sql`select pg_notify(${CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`.execute(trx);
   }
 
   override async close(): Promise<void> {
