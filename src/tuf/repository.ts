@@ -12,6 +12,7 @@ import {
   Timestamp,
 } from "@tufjs/models";
 import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../db/errors.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { TUF_ROLES, type TufKey, type TufKeys, type TufRole } from "./keys.ts";
@@ -123,12 +124,13 @@ function canonicalTargets(targets: Record<string, TargetFile>): string {
   );
 }
 
+/** Another node signed the same version first (a unique key), or the databases serialised us out. */
 function isWriteConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { code?: unknown } | null)?.code;
   return (
-    code === "23505" || // PostgreSQL unique_violation
+    isUniqueViolation(error) ||
     code === "40001" || // PostgreSQL serialization_failure
-    (typeof code === "string" && (code.startsWith("SQLITE_CONSTRAINT") || code.startsWith("SQLITE_BUSY")))
+    (typeof code === "string" && code.startsWith("SQLITE_BUSY"))
   );
 }
 
