@@ -50,7 +50,8 @@ export const MAX_NUMBERS_PER_CLIENT = 100;
 const clientNotFound = (userCode: string) =>
   notFound("user_not_found", `There is no client with the user code ${userCode}.`, { userCode });
 
-function requirePartnerId(actor: User): string {
+/** The partner a partner account acts for; other accounts, or one linked to no partner, are refused. */
+export function requirePartnerId(actor: User): string {
   if (actor.role !== "partner" || !actor.partnerId) {
     throw forbidden("partner_required", "This needs a partner account linked to a partner.");
   }

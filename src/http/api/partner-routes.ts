@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { forbidden } from "../../domain/errors.ts";
 import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
+import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
 import { requireRole } from "../auth.ts";
 import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
@@ -154,10 +154,7 @@ export const partnerRoutes =
       async (request, reply) => {
         // Partners sell subscriptions; so does the vendor's sales department (admin).
         const actor = requireRole(request, "partner", "admin");
-        const partnerId = actor.role === "partner" ? actor.partnerId : null;
-        if (actor.role === "partner" && !partnerId) {
-          throw forbidden("partner_required", "This needs a partner account linked to a partner.");
-        }
+        const partnerId = actor.role === "partner" ? requirePartnerId(actor) : null;
         const recorded = await services.subscriptions.record(request.body, { id: actor.id, partnerId });
         return reply.status(201).send(recorded);
       },
