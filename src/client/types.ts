@@ -3,18 +3,14 @@
  * at run time, and the client cannot drift from what the server sends.
  */
 import type { PlanDescription, PlannedStep } from "../domain/plan-description.ts";
+import type { DownloadVerdict } from "../http/api/plan-responses.ts";
 import type { Configuration, Distribution, Release, ReleaseWithDocuments } from "../services/catalog.ts";
 import type { PlanRequest } from "../services/updates.ts";
 
 export type { Configuration, Distribution, PlanRequest, Release, ReleaseWithDocuments };
 export type PlanStep = PlannedStep;
 
-export interface DownloadVerdict {
-  readonly allowed: boolean;
-  readonly code: string | null;
-  readonly detail: string | null;
-  readonly month: string | null;
-}
+export type { DownloadVerdict };
 
 export interface Plan extends PlanDescription {
   readonly download: DownloadVerdict;

@@ -1,13 +1,11 @@
+import type { Static } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
 import type { Plan } from "../../services/updates.ts";
+import type { PlanSchema } from "./schemas.ts";
 
-export interface DownloadVerdict {
-  allowed: boolean;
-  code: string | null;
-  detail: string | null;
-  month: string | null;
-}
+/** The plan answer's `download` field, as its schema gives it. */
+export type DownloadVerdict = Static<typeof PlanSchema>["download"];
 
 /** Whether the planned chain may be downloaded now, and if not, why (the same problem the download gives). */
 function downloadVerdict(decision: DownloadAccess): DownloadVerdict {
