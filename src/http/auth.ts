@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../domain/errors.ts";
 import type { Role } from "../domain/roles.ts";
 import type { AccountsService, User } from "../services/accounts.ts";
@@ -43,6 +43,12 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountsS
       // The request goes on inside done(); Fastify answers its errors itself, so one escaping here is a defect to log.
       .catch((error) => request.log.error(error));
   };
+}
+
+/** For answers that carry a password, a PIN or a token: no cache on the way may keep them. */
+export function noStore<R extends FastifyReply>(reply: R): R {
+  reply.header("cache-control", "no-store");
+  return reply;
 }
 
 export function requireUser(request: FastifyRequest): User {

@@ -33,6 +33,7 @@ for (const dialect of await availableDialects()) {
         const { token, expiresAt } = ok.json();
         assert.match(token, /^upk_/);
         assert.ok(Date.parse(expiresAt) > t.clock.now().getTime());
+        assert.equal(ok.headers["cache-control"], "no-store", "no cache on the way keeps a token");
         const me = await t.request({ method: "GET", url: "/api/v1/me", token });
         assert.equal(me.json().login, "root-admin");
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { ApiContext } from "../app.ts";
-import { requireUser } from "../auth.ts";
+import { noStore, requireUser } from "../auth.ts";
 import { ProblemSchema } from "./schemas.ts";
 
 export const authRoutes =
@@ -29,7 +29,7 @@ export const authRoutes =
       async (request, reply) => {
         const user = await services.accounts.authenticate(request.body.login, request.body.password);
         const issued = await services.accounts.issueToken(user, request.body.name ?? "api");
-        return reply.status(201).send(issued);
+        return noStore(reply).status(201).send(issued);
       },
     );
 

@@ -3,7 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
 import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
-import { requireRole } from "../auth.ts";
+import { noStore, requireRole } from "../auth.ts";
 import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
 
 const AuthorizedProductSchema = Type.Object({
@@ -55,8 +55,7 @@ export const partnerRoutes =
       async (request, reply) => {
         const partner = requireRole(request, "partner");
         const client = await services.partners.registerClient(partner, request.body);
-        reply.header("Cache-Control", "no-store");
-        return reply.status(201).send(client);
+        return noStore(reply).status(201).send(client);
       },
     );
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
 import type { ApiContext } from "../app.ts";
-import { requireRole, requireUser } from "../auth.ts";
+import { noStore, requireRole, requireUser } from "../auth.ts";
 import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
 
 const OrganizationBody = Type.Object(
@@ -58,7 +58,7 @@ export const registrationRoutes =
       async (request, reply) => {
         const admin = requireRole(request, "admin");
         const items = await services.registrationNumbers.issue(request.body, admin.id);
-        reply.header("Cache-Control", "no-store");
+        noStore(reply);
         const accept = request.headers.accept ?? "";
         if (/\btext\/csv\b/.test(accept)) {
           return reply
@@ -126,8 +126,7 @@ export const registrationRoutes =
       },
       async (request, reply) => {
         const registered = await services.registrations.register(request.body);
-        reply.header("Cache-Control", "no-store");
-        return reply.status(201).send(registered);
+        return noStore(reply).status(201).send(registered);
       },
     );
 
