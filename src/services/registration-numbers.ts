@@ -7,6 +7,7 @@ import { parseIsoDate } from "../domain/dates.ts";
 import { type AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
+  formatPin,
   PIN_RANDOM_BYTES,
   parsePin,
   pinFromRandomBytes,
@@ -379,7 +380,7 @@ export function createRegistrationNumbersService(deps: {
 export function envelopeCsv(product: string, items: readonly IssuedNumber[]): string {
   const lines = ["registrationNumber,pin,product"];
   for (const item of items) {
-    const pin = item.pin ? item.pin.match(/[0-9]{4}/g)!.join("-") : "";
+    const pin = item.pin ? formatPin(item.pin) : "";
     lines.push(`${item.registrationNumber},${pin},${csvField(product)}`);
   }
   return `${lines.join("\r\n")}\r\n`;
