@@ -1,5 +1,5 @@
 /** Tools the benchmarks share. */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 
 export { randomGenerator } from "../test/support/random.ts";
 
@@ -19,4 +19,23 @@ export function ensureDebianPackage(command: string, pkg: string): string {
     found = lookup();
   }
   return String(found.stdout).trim().split("\n")[0]!;
+}
+
+/** Waits until the server at `baseUrl` answers /healthz, polling every `intervalMs`; fails if it exits. */
+export async function waitForHealth(
+  baseUrl: string,
+  child: ChildProcess,
+  options: { intervalMs: number; timeoutMs?: number },
+): Promise<void> {
+  const deadline = performance.now() + (options.timeoutMs ?? 30_000);
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+  throw new Error(`the server did not become healthy in ${(options.timeoutMs ?? 30_000) / 1000} s`);
 }

@@ -23,7 +23,7 @@ import { openUpkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { freePort } from "../../test/support/ports.ts";
 import { createPostgresDatabase } from "../../test/support/postgres.ts";
-import { ensureDebianPackage } from "../support.ts";
+import { ensureDebianPackage, waitForHealth } from "../support.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024;
@@ -86,19 +86,6 @@ function vmRssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the server did not become healthy in 30 s");
-}
-
 const stopProcess = (child: ChildProcess | null) =>
   new Promise<void>((done) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return done();
@@ -157,7 +144,7 @@ async function main(): Promise<void> {
       stdio: ["ignore", "ignore", "inherit"],
     });
     const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, server);
+    await waitForHealth(baseUrl, server, { intervalMs: 100 });
     const signIn = await fetch(`${baseUrl}/api/v1/auth/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -13,29 +13,14 @@ import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
 
 const COUNT = Number(process.env.COUNT ?? 100_000);
 const GOAL_MS = 10_000;
 const CHUNK = 2000; // as the service chunks
 const POSTGRES_URL = process.env.UPKEEP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function withPostgres(url: string, fn: (client: pg.Client) => Promise<void>): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-  } catch {
-    return false;
-  }
-  try {
-    await fn(client);
-  } finally {
-    await client.end();
-  }
-  return true;
-}
 
 async function seedProducts(upkeep: Upkeep) {
   const { catalog } = upkeep.services;
@@ -122,20 +107,13 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const database = `upkeep_bench_${process.pid}`;
 const pgDir = mkdtempSync(join(tmpdir(), "upkeep-bench-pins-pg-"));
-const reachable = await withPostgres(POSTGRES_URL, async (client) => {
-  await client.query(`create database ${database}`);
-});
-if (reachable) {
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${database}`;
+const postgres = await createPostgresDatabase(POSTGRES_URL, "upkeep_bench").catch(() => null);
+if (postgres) {
   try {
-    ok = (await run("postgres", { UPKEEP_DATA_DIR: pgDir, DATABASE_URL: url.toString() })) && ok;
+    ok = (await run("postgres", { UPKEEP_DATA_DIR: pgDir, DATABASE_URL: postgres.url })) && ok;
   } finally {
-    await withPostgres(POSTGRES_URL, async (client) => {
-      await client.query(`drop database if exists ${database} with (force)`);
-    });
+    await postgres.drop();
   }
 } else {
   console.log(`postgres   skipped: nothing answers at ${POSTGRES_URL}`);

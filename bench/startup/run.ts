@@ -5,28 +5,16 @@
  *
  *   node --import tsx bench/startup/run.ts
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../test/support/ports.ts";
+import { waitForHealth } from "../support.ts";
 
 const RUNS = 5;
 const GOAL_MS = 1500;
 const root = new URL("../../", import.meta.url).pathname;
-
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function timeStart(args: string[], env: Record<string, string>): Promise<number> {
   const port = await freePort();
@@ -37,7 +25,8 @@ async function timeStart(args: string[], env: Record<string, string>): Promise<n
     stdio: "ignore",
   });
   try {
-    await waitHealthy(port, child);
+    // Polled often: the wait is what is measured.
+    await waitForHealth(`http://127.0.0.1:${port}`, child, { intervalMs: 5 });
     return performance.now() - started;
   } finally {
     child.kill("SIGTERM");

@@ -24,7 +24,7 @@
  * separate process. Prints figures and whether the goals were met; never fails on time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,6 +37,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { versionSortKey } from "../../src/domain/version.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
+import { hashToken } from "../../src/services/accounts.ts";
 import { hashPassword } from "../../src/services/passwords.ts";
 import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { ensureDebianPackage, randomGenerator } from "../support.ts";
@@ -58,9 +59,6 @@ const SEED = 4_2024;
 const random = randomGenerator(SEED);
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-
-// ---------------------------------------------------------------------------------------------
-// Tools
 
 // ---------------------------------------------------------------------------------------------
 // The data set
@@ -279,7 +277,7 @@ async function seed(
     tokenRows.push({
       id: randomUUID(),
       user_id: id,
-      token_hash: createHash("sha256").update(token).digest("hex"),
+      token_hash: hashToken(token),
       name: "upkeep-client",
       created_at: createdAt,
       expires_at: new Date(now.getTime() + 90 * 86_400_000).toISOString(),

@@ -75,7 +75,8 @@ export function generatePassword(): string {
   );
 }
 
-const hashToken = (token: string) => hash("sha256", token, "hex");
+/** What the database keeps of a bearer token. */
+export const hashToken = (token: string) => hash("sha256", token, "hex");
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
