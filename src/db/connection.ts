@@ -28,8 +28,8 @@ export interface DatabaseHandle {
 /** Every migration, in order; each runs on both dialects. */
 const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   "001-catalogue": catalogue,
-  "003-tuf": tuf,
   "002-registration": registration,
+  "003-tuf": tuf,
 };
 
 const BIGINT_OID = 20;

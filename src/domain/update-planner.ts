@@ -124,7 +124,6 @@ export class ReleaseGraph<R extends PlannableRelease> {
     return node !== undefined && node < this.size ? this.releasesByRank[node] : undefined;
   }
 
-  /** All releases, oldest first. */
   /**
    * The fewest releases that lead from `from` to `target` (both canonical versions), in the
    * order they are applied, or null when no chain exists. Among equally short chains it

@@ -39,8 +39,10 @@ export const catalogRoutes =
       },
       async (request) => {
         const user = requireUser(request);
-        const visible = await services.entitlements.visibleConfigurations(user);
-        const all = await services.catalog.listConfigurations();
+        const [visible, all] = await Promise.all([
+          services.entitlements.visibleConfigurations(user),
+          services.catalog.listConfigurations(),
+        ]);
         return visible === "all" ? all : all.filter((c) => visible.has(c.code));
       },
     );
