@@ -166,12 +166,10 @@ async function attemptDownload(
   const { part, state: statePath } = partPaths(target);
   mkdirSync(dirname(target), { recursive: true });
   const saved = readState(statePath);
+  // Only bytes of this very file, as the server tagged it, are ever continued.
+  const etag = saved?.sha256 === expected.sha256 && saved.length === expected.length ? saved.etag : null;
   let offset = existsSync(part) ? statSync(part).size : 0;
-  if (!saved || saved.sha256 !== expected.sha256 || saved.length !== expected.length || !saved.etag) {
-    // Bytes of another version of the file (or of unknown origin) are never continued.
-    discardPart(target);
-    offset = 0;
-  } else if (offset > expected.length) {
+  if (!etag || offset > expected.length) {
     discardPart(target);
     offset = 0;
   }
@@ -181,10 +179,10 @@ async function attemptDownload(
   }
 
   const headers: Record<string, string> = { accept: "application/octet-stream" };
-  const ranged = offset > 0 && Boolean(saved?.etag);
+  const ranged = offset > 0 && etag !== null;
   if (ranged) {
     headers.range = `bytes=${offset}-`;
-    headers["if-range"] = saved!.etag!;
+    headers["if-range"] = etag;
   }
   // Our own signal replaces ApiClient's default timeout, so the idle watch stands in for it.
   const controller = new AbortController();
