@@ -95,9 +95,11 @@ export async function mirror(
   // The metadata last, the verified copies tuf-js keeps, plus the chain of roots for first-time clients.
   mkdirSync(paths.tuf, { recursive: true });
   const dir = metadataDir(source.server);
-  for (let version = 1; ; version++) {
+  // Every root up to the one tuf-js has just verified.
+  const trusted = JSON.parse(readFileSync(join(dir, "root.json"), "utf8")) as { signed: { version: number } };
+  for (let version = 1; version <= trusted.signed.version; version++) {
     const bytes = await fetchMetadata(source.server, `${version}.root.json`);
-    if (bytes === null) break;
+    if (bytes === null) throw new Error(`The server no longer serves root metadata version ${version}.`);
     writeFileSync(join(paths.tuf, `${version}.root.json`), bytes);
   }
   for (const name of ["root.json", "timestamp.json", "snapshot.json", "targets.json"]) {
