@@ -228,9 +228,10 @@ export function createTufRepository(deps: {
    * once half its lifetime has passed, and new targets or snapshot drag the roles above them along.
    * Resolves to whether new targets metadata was signed.
    */
-  async function sync(wanted: TufTarget[] | null): Promise<boolean> {
+  /** `loaded`: the state the caller has just read, used for the first attempt instead of reading it again. */
+  async function sync(wanted: TufTarget[] | null, loaded?: State): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
-      const before = await load();
+      const before = attempt === 1 && loaded ? loaded : await load();
       const now = clock.now();
       if (before) assertKeysTrusted(before.root.metadata.signed);
       const written: Partial<Record<TufRole, Stored<Signed>>> = {};
@@ -371,7 +372,7 @@ export function createTufRepository(deps: {
       await serially(async () => {
         const held = await load();
         if (!held) await sync(await listTargets());
-        else if (needsRenewal(held, clock.now())) await sync(null);
+        else if (needsRenewal(held, clock.now())) await sync(null, held);
       });
     },
 
