@@ -41,14 +41,21 @@ export function loadConfig(): ClientConfig | null {
   }
 }
 
-/** Written to a temporary file created 0600 and renamed, so the token is never readable by others. */
+/**
+ * Writes a whole file or nothing: a temporary file beside it, renamed over it. With `mode`, the
+ * file has that mode before it appears under its name.
+ */
+export function writeFileAtomically(path: string, data: string | Buffer, mode?: number): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data, mode === undefined ? {} : { mode });
+  if (mode !== undefined) chmodSync(temporary, mode);
+  renameSync(temporary, path);
+}
+
+/** Created 0600 before it is renamed into place, so the token is never readable by others. */
 export function saveConfig(config: ClientConfig): void {
   ensureHome();
-  const path = configPath();
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  writeFileAtomically(configPath(), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }
 
 export function forgetConfig(): void {

@@ -1,10 +1,10 @@
 /** mirror: copies a server's catalogue, verified files and signed metadata into a directory clients can use offline. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tufTargetPath } from "../../tuf/targets.ts";
 import { isApiError } from "../api.ts";
 import { ClientError, EXIT } from "../errors.ts";
-import { metadataDir } from "../home.ts";
+import { metadataDir, writeFileAtomically } from "../home.ts";
 import type { Output } from "../output.ts";
 import { openSession, openVerifiedUpdater } from "../session.ts";
 import { type MirrorConfiguration, type MirrorIndex, mirrorPaths, ServerSource } from "../source.ts";
@@ -103,8 +103,7 @@ export async function mirror(
     writeFileSync(join(paths.tuf, `${version}.root.json`), bytes);
   }
   for (const name of ["root.json", "timestamp.json", "snapshot.json", "targets.json"]) {
-    writeFileSync(join(paths.tuf, `${name}.tmp`), readFileSync(join(dir, name)));
-    renameSync(join(paths.tuf, `${name}.tmp`), join(paths.tuf, name));
+    writeFileAtomically(join(paths.tuf, name), readFileSync(join(dir, name)));
   }
   const index: MirrorIndex = {
     format: 1,
@@ -112,7 +111,8 @@ export async function mirror(
     server: source.server,
     configurations,
   };
-  writeFileSync(paths.index, JSON.stringify(index, null, 2));
+  // The index last and whole: a mirror without it is an unfinished one.
+  writeFileAtomically(paths.index, JSON.stringify(index, null, 2));
   const expires = earliestExpiry(paths.tuf, ["timestamp.json", "snapshot.json", "targets.json", "root.json"]);
   out.info(
     `The mirror's signed metadata expires at ${expires?.toISOString() ?? "(unknown)"} (the server signs it ` +

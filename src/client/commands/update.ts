@@ -1,8 +1,9 @@
 /** update: backs up, then applies the chain of local templates step by step, logging every run. */
 import { spawn } from "node:child_process";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ClientError, EXIT } from "../errors.ts";
+import { writeFileAtomically } from "../home.ts";
 import type { Output } from "../output.ts";
 import { planTemplates, scanTemplates } from "../templates.ts";
 import { type DownloadOptions, download } from "./download.ts";
@@ -46,9 +47,7 @@ function record(root: string, entry: Omit<UpdateRun, "result">, result: UpdateRu
     log = [];
   }
   log.push({ ...entry, result });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(log, null, 2)}\n`);
-  renameSync(temporary, path);
+  writeFileAtomically(path, `${JSON.stringify(log, null, 2)}\n`);
 }
 
 export async function update(
