@@ -188,10 +188,16 @@ export function createPartnersService(deps: {
       .where("a.user_id", "=", userId)
       .orderBy("a.registration_number")
       .execute();
-    const result: AuthorizedProduct[] = [];
-    for (const row of rows)
-      result.push(toProduct(row.registration_number, await readProduct(db, row.product_code)));
-    return result;
+    // A client holds many numbers of few products: each product is read once.
+    const products = new Map<string, Promise<Product>>();
+    const product = (code: string) => {
+      let read = products.get(code);
+      if (!read) products.set(code, (read = readProduct(db, code)));
+      return read;
+    };
+    return Promise.all(
+      rows.map(async (row) => toProduct(row.registration_number, await product(row.product_code))),
+    );
   }
 
   return {
