@@ -4,7 +4,7 @@ import type { Problem } from "./types.ts";
 
 export const USER_AGENT = "upkeep-client/0.1";
 
-export class ApiError extends ClientError {
+class ApiError extends ClientError {
   constructor(
     readonly status: number,
     readonly problem: Problem,

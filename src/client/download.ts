@@ -79,7 +79,7 @@ function limit(max: number, progress: DownloadProgress, onData: () => void): Tra
 }
 
 /** No byte for this long (headers or body) stops a download; the partial file stays for a resume. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export function idleTimeoutMs(): number {
   const configured = Number(process.env.UPKEEP_CLIENT_IDLE_TIMEOUT_MS);

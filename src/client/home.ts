@@ -15,13 +15,13 @@ export interface ClientConfig {
   readonly connectedAt: string;
 }
 
-export function clientHome(): string {
+function clientHome(): string {
   if (process.env.UPKEEP_CLIENT_HOME) return process.env.UPKEEP_CLIENT_HOME;
   const base = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
   return join(base, "upkeep");
 }
 
-export function configPath(): string {
+function configPath(): string {
   return join(clientHome(), "client.json");
 }
 

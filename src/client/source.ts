@@ -113,7 +113,7 @@ export function planFromReleases(
   return { ...describeUpdatePlan(new ReleaseGraph(releases), request), download };
 }
 
-export const MIRROR_INDEX = "mirror.json";
+const MIRROR_INDEX = "mirror.json";
 
 export function mirrorPaths(root: string) {
   return {

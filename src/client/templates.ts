@@ -58,12 +58,12 @@ function isDirectory(path: string): boolean {
   }
 }
 
-export function readUpdInfo(folder: string): UpdInfo {
+function readUpdInfo(folder: string): UpdInfo {
   return parseUpdInfo(readFileSync(join(folder, "UpdInfo.txt"), "utf8"));
 }
 
 /** What `download` records beside UpdInfo.txt about the release it installed (1C's packages do not say). */
-export interface InstallRecord {
+interface InstallRecord {
   readonly minPlatformVersion: string | null;
 }
 
@@ -125,7 +125,7 @@ export function scanTemplates(root: string, code: string): TemplateFolder[] {
 }
 
 /** The releases the usable folders describe (the first folder of a version wins). */
-export function templateReleases(folders: readonly TemplateFolder[]): TemplateRelease[] {
+function templateReleases(folders: readonly TemplateFolder[]): TemplateRelease[] {
   const byVersion = new Map<string, TemplateRelease>();
   for (const folder of folders) {
     if (!folder.info || folder.problem) continue;
@@ -212,7 +212,7 @@ export function isInstalled(folder: string, version: string): boolean {
   }
 }
 
-export interface InstallOptions {
+interface InstallOptions {
   /** The templates directory: a `finalDir` that does not lie inside it is refused before anything is written. */
   readonly root?: string;
   /** Recorded in upkeep.json beside UpdInfo.txt, so the offline `update` knows the platform the step needs (none: no file). */

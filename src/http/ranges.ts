@@ -1,6 +1,6 @@
 import type { ByteRange } from "../storage/blob-store.ts";
 
-export type RangeDecision =
+type RangeDecision =
   | { readonly kind: "full" }
   | { readonly kind: "partial"; readonly range: ByteRange }
   | { readonly kind: "unsatisfiable" };

@@ -45,7 +45,7 @@ export interface RegisteredClient {
  */
 export type LetterMail = MailResult | { readonly via: "failed"; readonly error: string };
 
-export const MAX_NUMBERS_PER_CLIENT = 100;
+const MAX_NUMBERS_PER_CLIENT = 100;
 
 const clientNotFound = (userCode: string) =>
   notFound("user_not_found", `There is no client with the user code ${userCode}.`, { userCode });
@@ -69,7 +69,7 @@ function toProduct(number: string, product: Product): AuthorizedProduct {
 }
 
 /** The letter the partner sends the client: user code, password and the authorised products. */
-export function clientLetter(input: {
+function clientLetter(input: {
   partner: string;
   organization: Organization;
   userCode: string;
@@ -192,7 +192,10 @@ export function createPartnersService(deps: {
     const products = new Map<string, Promise<Product>>();
     const product = (code: string) => {
       let read = products.get(code);
-      if (!read) products.set(code, (read = readProduct(db, code)));
+      if (!read) {
+        read = readProduct(db, code);
+        products.set(code, read);
+      }
       return read;
     };
     return Promise.all(

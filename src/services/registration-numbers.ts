@@ -40,7 +40,7 @@ export interface IssueRequest {
 export const MAX_ISSUE_COUNT = 100_000;
 /** Wrong PINs allowed per registration number within LOCK_MINUTES before it locks for LOCK_MINUTES. */
 export const MAX_PIN_FAILURES = 5;
-export const LOCK_MINUTES = 60;
+const LOCK_MINUTES = 60;
 /** 8 columns a row: 2,000 rows keep a statement at 16,000 parameters, far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 2000;
 
@@ -77,7 +77,7 @@ class RandomPool {
   }
 }
 
-export function pinLockedError(lockedUntil: string): AppError {
+function pinLockedError(lockedUntil: string): AppError {
   return forbidden(
     "pin_locked",
     `Too many wrong PINs for this registration number; try again after ${lockedUntil}.`,
@@ -90,7 +90,7 @@ export const alreadyRegistered = (number: string) =>
     registrationNumber: number,
   });
 
-export const notVendorRegistered = (number: string) =>
+const notVendorRegistered = (number: string) =>
   forbidden(
     "not_vendor_registered",
     `The registration number ${number} is not registered with the vendor yet: send the registration card first (or ask your partner).`,

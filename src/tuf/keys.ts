@@ -26,7 +26,7 @@ export interface TufKey {
 export type TufKeys = Readonly<Record<TufRole, TufKey>>;
 
 /** The public key object of an Ed25519 key, keyid computed per the specification. */
-export function tufPublicKey(privateOrPublic: KeyObject): Key {
+function tufPublicKey(privateOrPublic: KeyObject): Key {
   const publicKey = privateOrPublic.type === "private" ? createPublicKey(privateOrPublic) : privateOrPublic;
   const jwk = publicKey.export({ format: "jwk" });
   if (jwk.crv !== "Ed25519" || !jwk.x) throw new Error("TUF keys are Ed25519 keys.");

@@ -21,7 +21,7 @@ import type { TufTarget } from "./targets.ts";
 const DAY = 24 * 60 * 60 * 1000;
 
 /** How long each role's metadata stays valid; it is re-signed once half of that has passed. */
-export const TUF_LIFETIMES: Readonly<Record<TufRole, number>> = {
+const TUF_LIFETIMES: Readonly<Record<TufRole, number>> = {
   root: 365 * DAY,
   targets: 90 * DAY,
   snapshot: 7 * DAY,
@@ -133,8 +133,6 @@ function isWriteConflict(error: unknown): boolean {
     (typeof code === "string" && code.startsWith("SQLITE_BUSY"))
   );
 }
-
-export type TufRepository = ReturnType<typeof createTufRepository>;
 
 /**
  * The published catalogue as a TUF repository (top-level roles only, consistent snapshots off): signed

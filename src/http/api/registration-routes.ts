@@ -14,7 +14,7 @@ const OrganizationBody = Type.Object(
   },
 );
 
-export const MyProductSchema = Type.Object({
+const MyProductSchema = Type.Object({
   registrationNumber: Type.String(),
   product: Type.String(),
   edition: Type.String(),
