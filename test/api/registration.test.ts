@@ -1056,45 +1056,17 @@ describe("bin/upkeep partner accounts and PIN envelopes", () => {
       encoding: "utf8",
     });
 
+  const addPartnerUser = (login: string, extra: string[] = []) =>
+    run(["user", "add", "--login", login, "--password", "partner-pass-1", "--role", "partner", ...extra]);
+
   it("adds a partner account, creating the partner, and issues envelopes into a CSV", async () => {
-    const added = run([
-      "user",
-      "add",
-      "--login",
-      "alpha-sales",
-      "--password",
-      "partner-pass-1",
-      "--role",
-      "partner",
-      "--partner",
-      "Alpha",
-    ]);
+    const added = addPartnerUser("alpha-sales", ["--partner", "Alpha"]);
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stdout, /^Added partner Alpha\.$/m);
-    const second = run([
-      "user",
-      "add",
-      "--login",
-      "alpha-2",
-      "--password",
-      "partner-pass-1",
-      "--role",
-      "partner",
-      "--partner",
-      "Alpha",
-    ]);
+    const second = addPartnerUser("alpha-2", ["--partner", "Alpha"]);
     assert.equal(second.status, 0, second.stderr);
     assert.doesNotMatch(second.stdout, /^Added partner Alpha\.$/m);
-    const missing = run([
-      "user",
-      "add",
-      "--login",
-      "alpha-3",
-      "--password",
-      "partner-pass-1",
-      "--role",
-      "partner",
-    ]);
+    const missing = addPartnerUser("alpha-3");
     assert.notEqual(missing.status, 0);
 
     const { openUpkeep } = await import("../../src/app.ts");

@@ -10,6 +10,7 @@ import {
 } from "../../src/domain/entitlement.ts";
 import { AppError } from "../../src/domain/errors.ts";
 import type { Subscription } from "../../src/domain/subscriptions.ts";
+import { sub } from "../support/subscriptions.ts";
 
 const NOW = new Date("2026-04-10T12:00:00Z");
 const ACCOUNTING = "accounting-2.0";
@@ -32,15 +33,6 @@ function number(registrationNumber: string, edition: AuthorizedNumber["edition"]
 const basicAccounting = number("8100000001", "basic", [ACCOUNTING]);
 const profAccounting = number("8100000002", "prof", [ACCOUNTING, PAYROLL]);
 const corpPayroll = number("8100000003", "corp", [PAYROLL]);
-
-function sub(
-  mainNumber: string,
-  fromMonth: string,
-  months: number,
-  additionalNumbers: string[] = [],
-): Subscription {
-  return { mainNumber, fromMonth, months, additionalNumbers };
-}
 
 describe("configurationAccess", () => {
   it("allows a configuration through an authorised number whose product includes it", () => {

@@ -4,24 +4,15 @@ import { AppError } from "../../src/domain/errors.ts";
 import {
   freeSupportEnd,
   isCoveredInMonth,
-  type Subscription,
   type SupportStatusInput,
   supportStatus,
   validateSubscription,
 } from "../../src/domain/subscriptions.ts";
+import { sub } from "../support/subscriptions.ts";
 
 const MAIN = "8100000001";
 const EXTRA = "8100000002";
 const OTHER = "8100000003";
-
-function sub(
-  mainNumber: string,
-  fromMonth: string,
-  months: number,
-  additionalNumbers: string[] = [],
-): Subscription {
-  return { mainNumber, fromMonth, months, additionalNumbers };
-}
 
 function invalidSubscription(field: string, messagePart: string) {
   return (error: unknown) => {
