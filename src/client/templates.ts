@@ -206,7 +206,7 @@ export function templateFolder(root: string, vendor: string, code: string, versi
 /** Whether the folder for `version` already holds that version's package. */
 export function isInstalled(folder: string, version: string): boolean {
   try {
-    return readUpdInfo(folder).version === normalizeVersion(version);
+    return readUpdInfo(folder).version === normalizeVersion(version, "version");
   } catch {
     return false;
   }
@@ -250,7 +250,7 @@ export async function installPackage(
     } catch (error) {
       throw new ClientError(`The package for ${version} has an unreadable UpdInfo.txt: ${error}`);
     }
-    if (info.version !== normalizeVersion(version)) {
+    if (info.version !== normalizeVersion(version, "version")) {
       throw new ClientError(
         `The package for ${version} says it is ${info.version} (UpdInfo.txt); it was not installed.`,
       );

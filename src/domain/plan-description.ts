@@ -50,7 +50,7 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     platformVersion?: string | null;
   },
 ): PlanDescription {
-  const from = normalizeVersion(request.version);
+  const from = normalizeVersion(request.version, "version");
   const { configuration } = request;
   if (!graph.newest) {
     throw notFound("no_published_releases", `${configuration} has no published release yet.`, {
@@ -59,8 +59,9 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
   }
   const plan = planUpdate(graph, {
     from,
-    ...(request.target ? { target: request.target } : {}),
-    ...(request.platformVersion ? { platformVersion: request.platformVersion } : {}),
+    // Only null or undefined leave them out: an empty string is an invalid version.
+    ...(request.target != null ? { target: request.target } : {}),
+    ...(request.platformVersion != null ? { platformVersion: request.platformVersion } : {}),
   });
   const steps = plan.steps.map(({ release }) => ({
     version: release.version,

@@ -57,9 +57,12 @@ function parseUpdate(attributes: string, body: string, position: number): Update
     vendor: required("vendor"),
     file: required("file"),
     size: parseSize(required("size"), where),
-    version: normalizeVersion(versionElement.text),
-    minPlatformVersion: platform === undefined || platform === "" ? null : normalizeVersion(platform),
-    updateFrom: elements(body, "target").map((target) => normalizeVersion(target.text)),
+    version: normalizeVersion(versionElement.text, `${where} <version>`),
+    minPlatformVersion:
+      platform === undefined || platform === "" ? null : normalizeVersion(platform, `${where} platform`),
+    updateFrom: elements(body, "target").map((target, i) =>
+      normalizeVersion(target.text, `${where} <target> #${i + 1}`),
+    ),
   };
 }
 

@@ -66,19 +66,22 @@ export class ReleaseGraph<R extends PlannableRelease> {
   constructor(releases: readonly R[]) {
     // The same versions recur in many updateFrom lists; each is parsed once.
     const normalized = new Map<string, string>();
-    const normalize = (text: string) => {
+    const normalize = (text: string, field: string) => {
       const known = normalized.get(text);
       if (known !== undefined) return known;
-      const version = normalizeVersion(text);
+      const version = normalizeVersion(text, field);
       normalized.set(text, version);
       return version;
     };
     const entries = releases.map((release) => ({
       release,
-      version: normalize(release.version),
+      version: normalize(release.version, "version"),
       sortKey: versionSortKey(release.version),
-      updateFrom: release.updateFrom.map(normalize),
-      minPlatformVersion: release.minPlatformVersion === null ? null : normalize(release.minPlatformVersion),
+      updateFrom: release.updateFrom.map((version) => normalize(version, "updateFrom")),
+      minPlatformVersion:
+        release.minPlatformVersion === null
+          ? null
+          : normalize(release.minPlatformVersion, "minPlatformVersion"),
     }));
     entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     for (let i = 1; i < entries.length; i++) {
@@ -191,9 +194,11 @@ export function planUpdate<R extends PlannableRelease>(
   graph: ReleaseGraph<R>,
   request: PlanRequest,
 ): UpdatePlan<R> {
-  const from = normalizeVersion(request.from);
+  const from = normalizeVersion(request.from, "installedVersion");
   const platformVersion =
-    request.platformVersion === undefined ? null : normalizeVersion(request.platformVersion);
+    request.platformVersion === undefined
+      ? null
+      : normalizeVersion(request.platformVersion, "platformVersion");
   const target = resolveTarget(graph, request.target);
 
   if (target === null) return { status: "no-path", from, to: null, steps: [], platformUpgrade: null };
@@ -212,8 +217,10 @@ export function planUpdate<R extends PlannableRelease>(
 }
 
 function resolveTarget(graph: ReleaseGraph<PlannableRelease>, requested: string | undefined): string | null {
-  if (requested === undefined) return graph.newest === null ? null : normalizeVersion(graph.newest.version);
-  const target = normalizeVersion(requested);
+  if (requested === undefined) {
+    return graph.newest === null ? null : normalizeVersion(graph.newest.version, "version");
+  }
+  const target = normalizeVersion(requested, "target");
   if (!graph.get(target)) {
     throw notFound("unknown_target", `Target version ${target} is not a release of this configuration`, {
       target,

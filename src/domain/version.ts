@@ -13,15 +13,20 @@ const PART = "(0|[1-9][0-9]{0,8})";
 const VERSION_PATTERN = new RegExp(`^${PART}\\.${PART}\\.${PART}\\.${PART}$`);
 const SORT_KEY_WIDTH = 9;
 
-function invalidVersion(text: unknown, expected: string) {
+/** `field` names the input that held the version (`target`, `updateFrom[2]`), for problems people read. */
+function invalidVersion(text: unknown, expected: string, field?: string) {
   const shown = typeof text === "string" ? JSON.stringify(text) : String(text);
-  return badRequest("invalid_version", `Invalid version ${shown}: expected ${expected}`, { version: text });
+  return badRequest(
+    "invalid_version",
+    `Invalid ${field ?? "version"} ${shown}: expected ${expected}`,
+    field === undefined ? { version: text } : { field, version: text },
+  );
 }
 
-export function parseVersion(text: string): VersionParts {
+export function parseVersion(text: string, field?: string): VersionParts {
   const match = typeof text === "string" ? VERSION_PATTERN.exec(text) : null;
   if (!match) {
-    throw invalidVersion(text, "four dot-separated numbers such as 3.0.23.148 (no leading zeros)");
+    throw invalidVersion(text, "four dot-separated numbers such as 3.0.23.148 (no leading zeros)", field);
   }
   return [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
 }
@@ -34,8 +39,9 @@ export function formatVersion(parts: VersionParts): string {
   return parts.join(".");
 }
 
-export function normalizeVersion(text: string): string {
-  return formatVersion(parseVersion(text));
+/** The canonical spelling of `text`; an invalid version is a problem naming `field`. */
+export function normalizeVersion(text: string, field: string): string {
+  return formatVersion(parseVersion(text, field));
 }
 
 export function compareVersions(a: string, b: string): number {

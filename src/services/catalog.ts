@@ -387,12 +387,16 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const configuration = await requireConfiguration(
         validateCode(input.configuration, "configuration code"),
       );
-      const version = normalizeVersion(input.version);
+      const version = normalizeVersion(input.version, "version");
       const releasedOn = parseIsoDate(input.releasedOn, "releasedOn");
-      const minPlatformVersion = input.minPlatformVersion ? normalizeVersion(input.minPlatformVersion) : null;
+      const minPlatformVersion = input.minPlatformVersion
+        ? normalizeVersion(input.minPlatformVersion, "minPlatformVersion")
+        : null;
       const channel = validateChannel(input.channel ?? "stable");
       const documents = validateDocuments(input.documents);
-      const updateFrom = [...new Set((input.updateFrom ?? []).map(normalizeVersion))].sort(compareVersions);
+      const updateFrom = [
+        ...new Set((input.updateFrom ?? []).map((from, i) => normalizeVersion(from, `updateFrom[${i}]`))),
+      ].sort(compareVersions);
       const notLower = updateFrom.filter((from) => compareVersions(from, version) >= 0);
       if (notLower.length > 0) {
         throw unprocessable(

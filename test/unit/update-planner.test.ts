@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { AppError } from "../../src/domain/errors.ts";
+import { describeUpdatePlan } from "../../src/domain/plan-description.ts";
 import { parseUpdateList } from "../../src/domain/update-list.ts";
 import {
   type PlannableRelease,
@@ -25,11 +26,12 @@ function release(
 
 const versionsOf = (plan: UpdatePlan<unknown>) => plan.steps.map((step) => step.version);
 
-function assertAppError(action: () => unknown, kind: string, code: string) {
+function assertAppError(action: () => unknown, kind: string, code: string, field?: string) {
   assert.throws(action, (error: unknown) => {
     assert.ok(error instanceof AppError, "expected an AppError");
     assert.equal(error.kind, kind);
     assert.equal(error.code, code);
+    if (field !== undefined) assert.equal(error.details.field, field);
     return true;
   });
 }
@@ -80,9 +82,24 @@ describe("ReleaseGraph", () => {
   });
 
   it("rejects malformed versions anywhere in the releases", () => {
-    assertAppError(() => new ReleaseGraph([release("1.0.1", [])]), "bad_request", "invalid_version");
-    assertAppError(() => new ReleaseGraph([release("1.0.1.0", ["1.0.0"])]), "bad_request", "invalid_version");
-    assertAppError(() => new ReleaseGraph([release("1.0.1.0", [], "8.3")]), "bad_request", "invalid_version");
+    assertAppError(
+      () => new ReleaseGraph([release("1.0.1", [])]),
+      "bad_request",
+      "invalid_version",
+      "version",
+    );
+    assertAppError(
+      () => new ReleaseGraph([release("1.0.1.0", ["1.0.0"])]),
+      "bad_request",
+      "invalid_version",
+      "updateFrom",
+    );
+    assertAppError(
+      () => new ReleaseGraph([release("1.0.1.0", [], "8.3")]),
+      "bad_request",
+      "invalid_version",
+      "minPlatformVersion",
+    );
   });
 });
 
@@ -274,18 +291,25 @@ describe("planUpdate", () => {
     );
   });
 
-  it("validates every version in the request", () => {
+  it("validates every version in the request, naming its field", () => {
     const graph = new ReleaseGraph(linear);
-    assertAppError(() => planUpdate(graph, { from: "1.0" }), "bad_request", "invalid_version");
+    assertAppError(
+      () => planUpdate(graph, { from: "1.0" }),
+      "bad_request",
+      "invalid_version",
+      "installedVersion",
+    );
     assertAppError(
       () => planUpdate(graph, { from: "1.0.3.0", target: "1.0.03.0" }),
       "bad_request",
       "invalid_version",
+      "target",
     );
     assertAppError(
       () => planUpdate(graph, { from: "1.0.0.0", platformVersion: "8.3" }),
       "bad_request",
       "invalid_version",
+      "platformVersion",
     );
   });
 
@@ -587,12 +611,45 @@ describe("parseUpdateList", () => {
   });
 
   it("rejects malformed versions with invalid_version", () => {
-    const invalidVersion = (inner: string) =>
-      assertAppError(() => parseUpdateList(wrap(update(inner))), "bad_request", "invalid_version");
-    invalidVersion("<v8u:size>1</v8u:size><v8u:version>3.0.52</v8u:version>");
-    invalidVersion('<v8u:size>1</v8u:size><v8u:version platform="8.3">3.0.52.1</v8u:version>');
+    const invalidVersion = (inner: string, field: string) =>
+      assertAppError(() => parseUpdateList(wrap(update(inner))), "bad_request", "invalid_version", field);
+    invalidVersion("<v8u:size>1</v8u:size><v8u:version>3.0.52</v8u:version>", "update #1 <version>");
+    invalidVersion(
+      '<v8u:size>1</v8u:size><v8u:version platform="8.3">3.0.52.1</v8u:version>',
+      "update #1 platform",
+    );
     invalidVersion(
       "<v8u:size>1</v8u:size><v8u:version>3.0.52.1</v8u:version><v8u:target>3.0.x.1</v8u:target>",
+      "update #1 <target> #1",
+    );
+  });
+});
+
+describe("describeUpdatePlan", () => {
+  const graph = new ReleaseGraph(
+    linear.map((r) => ({ ...r, id: r.label, releasedOn: "2026-01-01", distributions: [] })),
+  );
+
+  it("plans to the newest release when target and platform are left out", () => {
+    const plan = describeUpdatePlan(graph, {
+      configuration: "HRM",
+      version: "1.0.0.0",
+      target: null,
+      platformVersion: null,
+    });
+    assert.equal(plan.to, "1.0.3.0");
+  });
+
+  it("refuses an empty target or platform version instead of ignoring it", () => {
+    const plan = (request: { target?: string; platformVersion?: string }) => () =>
+      describeUpdatePlan(graph, { configuration: "HRM", version: "1.0.0.0", ...request });
+    assertAppError(plan({ target: "" }), "bad_request", "invalid_version", "target");
+    assertAppError(plan({ platformVersion: "" }), "bad_request", "invalid_version", "platformVersion");
+    assertAppError(
+      () => describeUpdatePlan(graph, { configuration: "HRM", version: "1.0" }),
+      "bad_request",
+      "invalid_version",
+      "version",
     );
   });
 });

@@ -13,13 +13,14 @@ import {
   versionToUnderscore,
 } from "../../src/domain/version.ts";
 
-function assertInvalidVersion(action: () => unknown, input: unknown) {
+function assertInvalidVersion(action: () => unknown, input: unknown, field?: string) {
   assert.throws(action, (error: unknown) => {
     assert.ok(error instanceof AppError, "expected an AppError");
     assert.equal(error.kind, "bad_request");
     assert.equal(error.code, "invalid_version");
-    assert.deepEqual(error.details, { version: input });
+    assert.deepEqual(error.details, field === undefined ? { version: input } : { field, version: input });
     if (typeof input === "string") assert.ok(error.message.includes(JSON.stringify(input)), error.message);
+    if (field !== undefined) assert.ok(error.message.includes(field), error.message);
     return true;
   });
 }
@@ -77,14 +78,19 @@ describe("isVersion", () => {
 
 describe("normalizeVersion and formatVersion", () => {
   it("round-trips a version", () => {
-    assert.equal(normalizeVersion("3.0.23.148"), "3.0.23.148");
+    assert.equal(normalizeVersion("3.0.23.148", "version"), "3.0.23.148");
     assert.equal(formatVersion([8, 3, 5, 1119]), "8.3.5.1119");
     assert.equal(formatVersion(parseVersion("10.0.0.1")), "10.0.0.1");
   });
 
-  it("rejects what parseVersion rejects", () => {
-    assertInvalidVersion(() => normalizeVersion("3.0.23"), "3.0.23");
-    assertInvalidVersion(() => normalizeVersion("3.0.023.148"), "3.0.023.148");
+  it("rejects what parseVersion rejects, naming the field that held it", () => {
+    assertInvalidVersion(() => normalizeVersion("3.0.23", "target"), "3.0.23", "target");
+    assertInvalidVersion(
+      () => normalizeVersion("3.0.023.148", "updateFrom[3]"),
+      "3.0.023.148",
+      "updateFrom[3]",
+    );
+    assertInvalidVersion(() => normalizeVersion("", "platformVersion"), "", "platformVersion");
   });
 });
 

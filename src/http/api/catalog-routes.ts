@@ -98,8 +98,9 @@ export const catalogRoutes =
           body: Type.Object({
             configuration: Type.String({ maxLength: 64 }),
             version: Type.String({ maxLength: 64 }),
-            platformVersion: Type.Optional(Type.String({ maxLength: 64 })),
-            target: Type.Optional(Type.String({ maxLength: 64 })),
+            // Empty is no version: refused here rather than planned as if left out.
+            platformVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            target: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           }),
           response: { 200: PlanSchema, ...problemResponses },
         },
