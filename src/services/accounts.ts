@@ -9,6 +9,7 @@ import { addDays } from "../domain/dates.ts";
 import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.ts";
 import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
+import { isSafeDisplayName } from "../domain/text.ts";
 import { recordAudit } from "./audit.ts";
 import { expiringCache } from "./expiring-cache.ts";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
@@ -66,6 +67,18 @@ export function validatePassword(password: unknown): string {
     throw badRequest("weak_password", `A password has ${MIN_PASSWORD} to 256 characters.`);
   }
   return password;
+}
+
+/** The name a device or program gives its token when it signs in; shown wherever tokens are listed. */
+function validateTokenName(name: string): string {
+  if (!isSafeDisplayName(name)) {
+    throw badRequest(
+      "invalid_token_name",
+      "The token name (name) must not contain control characters or bidirectional formatting characters.",
+      { field: "name" },
+    );
+  }
+  return name;
 }
 
 export function generatePassword(): string {
@@ -190,6 +203,7 @@ export function createAccountsService(deps: {
     },
 
     async issueToken(user: User, name = "api"): Promise<IssuedToken> {
+      validateTokenName(name);
       const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
       const now = clock.now();
       const expiresAt = addDays(now, deps.tokenTtlDays).toISOString();

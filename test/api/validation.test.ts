@@ -13,6 +13,47 @@ for (const dialect of await availableDialects()) {
     });
     after(() => t.close());
 
+    describe("token names", () => {
+      const signIn = (login: string, name: string) =>
+        t.request({
+          method: "POST",
+          url: "/api/v1/auth/token",
+          body: { login, password: "password-123", name },
+        });
+
+      it("refuses control and bidirectional formatting characters in a token's name, issuing nothing", async () => {
+        const { user } = await t.signUp("user");
+        for (const name of [
+          "office\u0007pc",
+          "line\nbreak",
+          "report\u202Efdp.exe",
+          "a\u2066b\u2069",
+          "x\u200Fy",
+        ]) {
+          const response = await signIn(user.login, name);
+          assert.equal(response.statusCode, 400, JSON.stringify(name));
+          assert.equal(response.json().code, "invalid_token_name");
+          assert.equal(response.json().field, "name");
+        }
+        const tokens = await t.upkeep.database.db
+          .selectFrom("api_tokens")
+          .select("name")
+          .where("user_id", "=", user.id)
+          .execute();
+        assert.deepEqual(
+          tokens.map((row) => row.name),
+          ["api"],
+          "only the token the test harness issued",
+        );
+      });
+
+      it("accepts names in any script", async () => {
+        const { user } = await t.signUp("user");
+        const response = await signIn(user.login, "Ноутбук бухгалтера (1С 8.3)");
+        assert.equal(response.statusCode, 201, response.body);
+      });
+    });
+
     describe("versions", () => {
       it("names the field of every invalid version in a new release", async () => {
         const cases: Array<[Record<string, unknown>, string]> = [
