@@ -25,6 +25,7 @@ for (const dialect of await availableDialects()) {
         const { user } = await t.signUp("user");
         for (const name of [
           "office\u0007pc",
+          "nul\u0000",
           "line\nbreak",
           "report\u202Efdp.exe",
           "a\u2066b\u2069",
