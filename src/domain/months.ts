@@ -53,6 +53,11 @@ export function compareMonths(a: string, b: string): number {
   return Math.sign(monthIndex(a) - monthIndex(b));
 }
 
+/** How many months a span from `fromMonth` to `toMonth`, both included, has (0 or less when `toMonth` comes first). */
+export function monthCount(fromMonth: string, toMonth: string): number {
+  return monthIndex(toMonth) - monthIndex(fromMonth) + 1;
+}
+
 /** The last month of a span of `months` months starting with `fromMonth`. */
 export function monthsInSpan(fromMonth: string, months: number): string {
   assertInteger(months, "months");

@@ -6,7 +6,15 @@
 import type { Edition } from "./catalogue.ts";
 import { addDays, parseIsoDate } from "./dates.ts";
 import { badRequest } from "./errors.ts";
-import { addCalendarMonths, addMonths, compareMonths, isMonth, monthStart, monthsInSpan } from "./months.ts";
+import {
+  addCalendarMonths,
+  addMonths,
+  compareMonths,
+  isMonth,
+  monthCount,
+  monthStart,
+  monthsInSpan,
+} from "./months.ts";
 import { REGISTRATION_NUMBER } from "./pin.ts";
 
 export interface Subscription {
@@ -17,6 +25,8 @@ export interface Subscription {
 }
 
 export const MAX_SUBSCRIPTION_MONTHS = 120;
+/** No subscription was sold before the first one; an earlier month is a typing error. */
+const FIRST_SUBSCRIPTION_MONTH = "1991-01";
 
 function invalid(message: string, field: string) {
   return badRequest("invalid_subscription", message, { field });
@@ -26,10 +36,56 @@ function isRegistrationNumber(value: unknown): value is string {
   return typeof value === "string" && REGISTRATION_NUMBER.test(value);
 }
 
-/** Checks a subscription as a partner or the vendor records it; `additionalNumbers` may be omitted. */
+/** The number of months of a span given by `months`, by its last month `toMonth`, or by both (they must agree). */
+function spanMonths(fromMonth: string, months: unknown, toMonth: unknown): number {
+  if (toMonth !== undefined) {
+    if (!isMonth(toMonth)) {
+      throw invalid(
+        `toMonth must be a calendar month as YYYY-MM, got ${JSON.stringify(toMonth)}.`,
+        "toMonth",
+      );
+    }
+    const span = monthCount(fromMonth, toMonth);
+    if (span < 1) throw invalid(`toMonth ${toMonth} comes before fromMonth ${fromMonth}.`, "toMonth");
+    if (span > MAX_SUBSCRIPTION_MONTHS) {
+      throw invalid(
+        `A subscription lasts at most ${MAX_SUBSCRIPTION_MONTHS} months; ${fromMonth} to ${toMonth} is ${span}.`,
+        "toMonth",
+      );
+    }
+    if (months !== undefined && months !== span) {
+      throw invalid(
+        `months (${JSON.stringify(months)}) disagrees with ${fromMonth} to ${toMonth} (${span}).`,
+        "months",
+      );
+    }
+    return span;
+  }
+  if (
+    typeof months !== "number" ||
+    !Number.isInteger(months) ||
+    months < 1 ||
+    months > MAX_SUBSCRIPTION_MONTHS
+  ) {
+    throw invalid(
+      `months must be a whole number from 1 to ${MAX_SUBSCRIPTION_MONTHS} (or give toMonth).`,
+      "months",
+    );
+  }
+  // Beyond 9999-12 there is no YYYY-MM month to end in.
+  if (!isMonth(monthsInSpan(fromMonth, months))) {
+    throw invalid(`A subscription from ${fromMonth} cannot last ${months} months.`, "months");
+  }
+  return months;
+}
+
+/**
+ * Checks a subscription as a partner or the vendor records it: its span is `months` months from
+ * `fromMonth`, or runs from `fromMonth` to `toMonth` (both included); `additionalNumbers` may be omitted.
+ */
 export function validateSubscription(input: unknown): Subscription {
   const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-  const { mainNumber, fromMonth, months } = raw;
+  const { mainNumber, fromMonth } = raw;
   const additional = raw.additionalNumbers ?? [];
   if (!isRegistrationNumber(mainNumber)) {
     throw invalid("mainNumber must be a registration number of 8 to 12 digits.", "mainNumber");
@@ -40,14 +96,10 @@ export function validateSubscription(input: unknown): Subscription {
       "fromMonth",
     );
   }
-  if (
-    typeof months !== "number" ||
-    !Number.isInteger(months) ||
-    months < 1 ||
-    months > MAX_SUBSCRIPTION_MONTHS
-  ) {
-    throw invalid(`months must be a whole number from 1 to ${MAX_SUBSCRIPTION_MONTHS}.`, "months");
+  if (compareMonths(fromMonth, FIRST_SUBSCRIPTION_MONTH) < 0) {
+    throw invalid(`fromMonth must be ${FIRST_SUBSCRIPTION_MONTH} or later, got ${fromMonth}.`, "fromMonth");
   }
+  const months = spanMonths(fromMonth, raw.months, raw.toMonth);
   if (!Array.isArray(additional) || !additional.every(isRegistrationNumber)) {
     throw invalid(
       "additionalNumbers must be a list of registration numbers of 8 to 12 digits.",
@@ -62,6 +114,26 @@ export function validateSubscription(input: unknown): Subscription {
     throw invalid(`The additional number ${duplicate} is listed more than once.`, "additionalNumbers");
   }
   return { mainNumber, fromMonth, months, additionalNumbers: [...additional] };
+}
+
+/** Whether two subscriptions of one main number share a month. */
+export function spansOverlap(a: Subscription, b: Subscription): boolean {
+  return (
+    a.mainNumber === b.mainNumber &&
+    compareMonths(a.fromMonth, monthsInSpan(b.fromMonth, b.months)) <= 0 &&
+    compareMonths(b.fromMonth, monthsInSpan(a.fromMonth, a.months)) <= 0
+  );
+}
+
+/** Whether two subscriptions say the same: main number, span, and additional numbers in any order. */
+export function isSameSubscription(a: Subscription, b: Subscription): boolean {
+  return (
+    a.mainNumber === b.mainNumber &&
+    a.fromMonth === b.fromMonth &&
+    a.months === b.months &&
+    a.additionalNumbers.length === b.additionalNumbers.length &&
+    a.additionalNumbers.every((number) => b.additionalNumbers.includes(number))
+  );
 }
 
 function coversNumber(subscription: Subscription, number: string): boolean {

@@ -1,7 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Changed, ChangeFeed } from "../db/change-feed.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
-import type { Database } from "../db/schema.ts";
+import type { Database, SubscriptionsTable } from "../db/schema.ts";
 import type { Edition } from "../domain/catalogue.ts";
 import type { Clock } from "../domain/clock.ts";
 import {
@@ -76,6 +76,33 @@ export async function holdingsChanged(
     .where("registration_number", "in", numbers)
     .execute();
   for (const userId of new Set(holders.map((h) => h.user_id))) changed("holdings", userId);
+}
+
+/** Subscription rows as subscriptions, with their additional numbers (one more query). */
+export async function withAdditionalNumbers(
+  db: Kysely<Database>,
+  rows: readonly Selectable<SubscriptionsTable>[],
+): Promise<(Subscription & { id: string; partnerId: string | null })[]> {
+  if (rows.length === 0) return [];
+  const additional = await db
+    .selectFrom("subscription_numbers")
+    .selectAll()
+    .where(
+      "subscription_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    partnerId: row.partner_id,
+    mainNumber: row.main_number,
+    fromMonth: row.from_month,
+    months: Number(row.months),
+    additionalNumbers: additional
+      .filter((a) => a.subscription_id === row.id)
+      .map((a) => a.registration_number),
+  }));
 }
 
 export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
@@ -155,24 +182,7 @@ export function createEntitlementsService(deps: { db: Kysely<Database>; clock: C
           : eb.or([eb("main_number", "in", numbers), eb("id", "in", additionalIds)]),
       )
       .execute();
-    if (rows.length === 0) return [];
-    const additional = await db
-      .selectFrom("subscription_numbers")
-      .selectAll()
-      .where(
-        "subscription_id",
-        "in",
-        rows.map((r) => r.id),
-      )
-      .execute();
-    return rows.map((row) => ({
-      mainNumber: row.main_number,
-      fromMonth: row.from_month,
-      months: Number(row.months),
-      additionalNumbers: additional
-        .filter((a) => a.subscription_id === row.id)
-        .map((a) => a.registration_number),
-    }));
+    return withAdditionalNumbers(db, rows);
   }
 
   async function loadHoldings(userId: string): Promise<Holdings> {

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { notFound } from "../domain/errors.ts";
+import { conflict, notFound } from "../domain/errors.ts";
 import { monthsInSpan } from "../domain/months.ts";
-import { validateSubscription } from "../domain/subscriptions.ts";
+import { isSameSubscription, spansOverlap, validateSubscription } from "../domain/subscriptions.ts";
 import { recordAudit } from "./audit.ts";
-import { holdingsChanged } from "./entitlements.ts";
+import { holdingsChanged, withAdditionalNumbers } from "./entitlements.ts";
 
 export interface RecordedSubscription {
   id: string;
@@ -29,19 +29,26 @@ export function createSubscriptionsService(deps: {
 }) {
   const { db, clock, changes } = deps;
   return {
+    /**
+     * Records a subscription once: the same subscription recorded again by the same seller (a
+     * retried request) answers the one recorded first with `created: false`; one that overlaps
+     * another of its main number in any other way is a conflict.
+     */
     async record(
       input: {
         registrationNumber: unknown;
         fromMonth: unknown;
-        months: unknown;
+        months?: unknown;
+        toMonth?: unknown;
         additionalNumbers?: unknown;
       },
       actor: { id: string; partnerId: string | null },
-    ): Promise<RecordedSubscription> {
+    ): Promise<{ subscription: RecordedSubscription; created: boolean }> {
       const subscription = validateSubscription({
         mainNumber: input.registrationNumber,
         fromMonth: input.fromMonth,
         months: input.months,
+        toMonth: input.toMonth,
         additionalNumbers: input.additionalNumbers,
       });
       const all = [subscription.mainNumber, ...subscription.additionalNumbers];
@@ -60,9 +67,50 @@ export function createSubscriptionsService(deps: {
           },
         );
       }
-      const id = randomUUID();
-      const now = clock.now();
-      await changes.transaction(async (trx, changed) => {
+      const answer = (id: string, partnerId: string | null): RecordedSubscription => ({
+        id,
+        registrationNumber: subscription.mainNumber,
+        fromMonth: subscription.fromMonth,
+        months: subscription.months,
+        toMonth: monthsInSpan(subscription.fromMonth, subscription.months),
+        additionalNumbers: [...subscription.additionalNumbers],
+        partner: partnerId,
+      });
+      return changes.transaction(async (trx, changed) => {
+        // Recordings for one main number run one after another, so two requests at once cannot
+        // both find nothing recorded: a no-op UPDATE takes PostgreSQL's row lock on the number
+        // (SQLite's transaction holds the only connection already).
+        await trx
+          .updateTable("registration_numbers")
+          .set({ issued_at: sql<string>`issued_at` })
+          .where("number", "=", subscription.mainNumber)
+          .execute();
+        const recorded = await trx
+          .selectFrom("subscriptions")
+          .selectAll()
+          .where("main_number", "=", subscription.mainNumber)
+          .execute();
+        const overlapping = (await withAdditionalNumbers(trx, recorded)).filter((s) =>
+          spansOverlap(s, subscription),
+        );
+        const same = overlapping.find(
+          (s) => s.partnerId === actor.partnerId && isSameSubscription(s, subscription),
+        );
+        if (same) return { subscription: answer(same.id, same.partnerId), created: false };
+        const [clash] = overlapping;
+        if (clash) {
+          const clashTo = monthsInSpan(clash.fromMonth, clash.months);
+          throw conflict(
+            "subscription_overlap",
+            `${subscription.mainNumber} already has a different subscription from ${clash.fromMonth} to ${clashTo}, which this one overlaps.`,
+            {
+              registrationNumber: subscription.mainNumber,
+              overlaps: { fromMonth: clash.fromMonth, toMonth: clashTo },
+            },
+          );
+        }
+        const id = randomUUID();
+        const now = clock.now();
         await holdingsChanged(trx, changed, all);
         await trx
           .insertInto("subscriptions")
@@ -90,16 +138,8 @@ export function createSubscriptionsService(deps: {
           subject: `subscription:${id}`,
           details: { ...subscription, partnerId: actor.partnerId },
         });
+        return { subscription: answer(id, actor.partnerId), created: true };
       });
-      return {
-        id,
-        registrationNumber: subscription.mainNumber,
-        fromMonth: subscription.fromMonth,
-        months: subscription.months,
-        toMonth: monthsInSpan(subscription.fromMonth, subscription.months),
-        additionalNumbers: [...subscription.additionalNumbers],
-        partner: actor.partnerId,
-      };
     },
   };
 }

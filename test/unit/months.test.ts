@@ -6,6 +6,7 @@ import {
   addMonths,
   compareMonths,
   isMonth,
+  monthCount,
   monthOf,
   monthStart,
   monthsInSpan,
@@ -78,6 +79,13 @@ describe("month arithmetic", () => {
     assert.equal(monthsInSpan("2026-01", 12), "2026-12");
     assert.equal(monthsInSpan("2026-11", 3), "2027-01");
     assert.throws(() => monthsInSpan("2026-01", 0), RangeError);
+  });
+
+  it("counts the months of a span, both ends included", () => {
+    assert.equal(monthCount("2026-01", "2026-01"), 1);
+    assert.equal(monthCount("2026-11", "2027-01"), 3);
+    assert.equal(monthCount("2026-02", "2026-01"), 0);
+    assert.equal(monthCount("2016-01", "2025-12"), 120);
   });
 
   it("starts a month at 00:00Z on its first day", () => {

@@ -4,7 +4,9 @@ import { AppError } from "../../src/domain/errors.ts";
 import {
   freeSupportEnd,
   isCoveredInMonth,
+  isSameSubscription,
   type SupportStatusInput,
+  spansOverlap,
   supportStatus,
   validateSubscription,
 } from "../../src/domain/subscriptions.ts";
@@ -91,6 +93,57 @@ describe("validateSubscription", () => {
     );
   });
 
+  it("starts no earlier than 1991-01", () => {
+    assert.equal(
+      validateSubscription({ mainNumber: MAIN, fromMonth: "1991-01", months: 1 }).fromMonth,
+      "1991-01",
+    );
+    for (const fromMonth of ["1990-12", "0000-01", "1066-10"]) {
+      assert.throws(
+        () => validateSubscription({ mainNumber: MAIN, fromMonth, months: 1 }),
+        invalidSubscription("fromMonth", "1991-01 or later"),
+      );
+    }
+  });
+
+  it("ends no later than 9999-12, the last month there is", () => {
+    assert.equal(validateSubscription({ mainNumber: MAIN, fromMonth: "9999-01", months: 12 }).months, 12);
+    assert.throws(
+      () => validateSubscription({ mainNumber: MAIN, fromMonth: "9999-06", months: 12 }),
+      invalidSubscription("months", "cannot last 12 months"),
+    );
+  });
+
+  it("takes the span as fromMonth to toMonth, both included", () => {
+    assert.deepEqual(
+      validateSubscription({ mainNumber: MAIN, fromMonth: "2026-11", toMonth: "2027-10" }),
+      sub(MAIN, "2026-11", 12),
+    );
+    assert.equal(
+      validateSubscription({ mainNumber: MAIN, fromMonth: "2026-11", toMonth: "2026-11" }).months,
+      1,
+    );
+    assert.equal(
+      validateSubscription({ mainNumber: MAIN, fromMonth: "2026-11", toMonth: "2027-01", months: 3 }).months,
+      3,
+    );
+  });
+
+  it("rejects a toMonth before fromMonth, malformed, too far, or disagreeing with months", () => {
+    const span = (toMonth: unknown, months?: unknown) => () =>
+      validateSubscription({ mainNumber: MAIN, fromMonth: "2026-11", toMonth, months });
+    assert.throws(span("2026-10"), invalidSubscription("toMonth", "comes before fromMonth"));
+    assert.throws(span("2025-12"), invalidSubscription("toMonth", "comes before fromMonth"));
+    assert.throws(span("2026-13"), invalidSubscription("toMonth", "YYYY-MM"));
+    assert.throws(span(null), invalidSubscription("toMonth", "YYYY-MM"));
+    assert.equal(
+      validateSubscription({ mainNumber: MAIN, fromMonth: "2026-11", toMonth: "2036-10" }).months,
+      120,
+    );
+    assert.throws(span("2036-11"), invalidSubscription("toMonth", "at most 120 months"));
+    assert.throws(span("2027-01", 4), invalidSubscription("months", "disagrees"));
+  });
+
   it("rejects duplicate additional numbers", () => {
     assert.throws(
       () =>
@@ -102,6 +155,28 @@ describe("validateSubscription", () => {
         }),
       invalidSubscription("additionalNumbers", `${EXTRA} is listed more than once`),
     );
+  });
+});
+
+describe("spansOverlap and isSameSubscription", () => {
+  const year = sub(MAIN, "2026-11", 12, [EXTRA, OTHER]);
+
+  it("overlaps when the spans of one main number share a month", () => {
+    assert.equal(spansOverlap(year, sub(MAIN, "2027-10", 1)), true);
+    assert.equal(spansOverlap(year, sub(MAIN, "2026-01", 11)), true);
+    assert.equal(spansOverlap(year, sub(MAIN, "2027-01", 2)), true);
+    assert.equal(spansOverlap(year, sub(MAIN, "2027-11", 12)), false, "the next year");
+    assert.equal(spansOverlap(year, sub(MAIN, "2025-11", 12)), false, "the year before");
+    assert.equal(spansOverlap(year, sub(EXTRA, "2026-11", 12)), false, "another main number");
+  });
+
+  it("is the same subscription with the same span and additional numbers in any order", () => {
+    assert.equal(isSameSubscription(year, sub(MAIN, "2026-11", 12, [OTHER, EXTRA])), true);
+    assert.equal(isSameSubscription(year, sub(MAIN, "2026-11", 13, [EXTRA, OTHER])), false);
+    assert.equal(isSameSubscription(year, sub(MAIN, "2026-12", 12, [EXTRA, OTHER])), false);
+    assert.equal(isSameSubscription(year, sub(MAIN, "2026-11", 12, [EXTRA])), false);
+    assert.equal(isSameSubscription(sub(MAIN, "2026-11", 12, [EXTRA]), year), false);
+    assert.equal(isSameSubscription(year, sub(OTHER, "2026-11", 12, [EXTRA, MAIN])), false);
   });
 });
 

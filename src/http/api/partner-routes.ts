@@ -14,6 +14,16 @@ const AuthorizedProductSchema = Type.Object({
   configurations: Type.Array(Type.String()),
 });
 
+const RecordedSubscriptionSchema = Type.Object({
+  id: Type.String(),
+  registrationNumber: Type.String(),
+  fromMonth: Type.String(),
+  months: Type.Integer(),
+  toMonth: Type.String(),
+  additionalNumbers: Type.Array(Type.String()),
+  partner: Nullable(Type.String()),
+});
+
 const UserCodeParams = Type.Object({ userCode: Type.String({ maxLength: 64 }) });
 const responses = { ...problemResponses, 409: ProblemSchema };
 
@@ -129,23 +139,23 @@ export const partnerRoutes =
       {
         schema: {
           tags: ["partner"],
-          summary: "Record a support subscription: main number, first month, months, additional numbers",
+          summary:
+            "Record a support subscription: main number, first month, months (or last month), additional numbers",
+          description:
+            "The span is `months` months from `fromMonth`, or `fromMonth` to `toMonth` (both included); " +
+            "give either or both. Recording the same subscription again answers the one recorded first " +
+            "with 200 and changes nothing; one overlapping another of the same main number is " +
+            "`409 subscription_overlap`.",
           body: Type.Object({
             registrationNumber: Type.String({ maxLength: 32 }),
             fromMonth: Type.String({ maxLength: 7 }),
-            months: Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIPTION_MONTHS }),
+            months: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIPTION_MONTHS })),
+            toMonth: Type.Optional(Type.String({ maxLength: 7 })),
             additionalNumbers: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 1000 })),
           }),
           response: {
-            201: Type.Object({
-              id: Type.String(),
-              registrationNumber: Type.String(),
-              fromMonth: Type.String(),
-              months: Type.Integer(),
-              toMonth: Type.String(),
-              additionalNumbers: Type.Array(Type.String()),
-              partner: Nullable(Type.String()),
-            }),
+            200: RecordedSubscriptionSchema,
+            201: RecordedSubscriptionSchema,
             ...responses,
           },
         },
@@ -154,8 +164,12 @@ export const partnerRoutes =
         // Partners sell subscriptions; so does the vendor's sales department (admin).
         const actor = requireRole(request, "partner", "admin");
         const partnerId = actor.role === "partner" ? requirePartnerId(actor) : null;
-        const recorded = await services.subscriptions.record(request.body, { id: actor.id, partnerId });
-        return reply.status(201).send(recorded);
+        const { subscription, created } = await services.subscriptions.record(request.body, {
+          id: actor.id,
+          partnerId,
+        });
+        // The same subscription recorded again (a retried request) answers the one recorded first.
+        return reply.status(created ? 201 : 200).send(subscription);
       },
     );
   };
