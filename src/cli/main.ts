@@ -1,8 +1,11 @@
 import { Command, InvalidArgumentError } from "commander";
 import { openUpkeep, startServer } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { AppError } from "../domain/errors.ts";
+import { AppError, badRequest } from "../domain/errors.ts";
 import { isRole, ROLES } from "../domain/roles.ts";
+import { countOf } from "../domain/text.ts";
+import { validatePassword } from "../services/accounts.ts";
+import { readNewPassword } from "./password.ts";
 
 const program = new Command()
   .name("upkeep")
@@ -40,7 +43,11 @@ user
   .command("add")
   .description("Add an account straight to the configured database")
   .requiredOption("--login <login>", "sign-in name")
-  .requiredOption("--password <password>", "password (8 characters or more)")
+  .option(
+    "--password <password>",
+    "password (8 characters or more); left out, it is asked for, or read from standard input, " +
+      "and stays out of the shell history",
+  )
   .option(
     "--role <role>",
     `one of ${ROLES.join(", ")}`,
@@ -55,7 +62,7 @@ user
   .action(
     async (options: {
       login: string;
-      password: string;
+      password?: string;
       role: (typeof ROLES)[number];
       email?: string;
       partner?: string;
@@ -66,6 +73,14 @@ user
       if (options.partner && options.role !== "partner") {
         throw new InvalidArgumentError("--partner goes with --role partner.");
       }
+      const password = options.password ?? (await readNewPassword());
+      if (password === null) {
+        throw badRequest(
+          "password_required",
+          "No password: type it at the prompt, send it as one line on standard input, or give --password.",
+        );
+      }
+      validatePassword(password);
       const upkeep = await openUpkeep(loadConfig());
       try {
         const partner = options.partner
@@ -74,7 +89,7 @@ user
         if (partner?.created) console.log(`Added partner ${partner.name}.`);
         const created = await upkeep.services.accounts.createUser({
           login: options.login,
-          password: options.password,
+          password,
           role: options.role,
           email: options.email ?? null,
           partnerId: partner?.id ?? null,
@@ -126,7 +141,7 @@ pins
         );
         writeFileSync(fd, envelopeCsv(options.product, items));
         console.log(
-          `Issued ${items.length} registration numbers of ${options.product}${options.pin ? " with PINs" : ""}; envelopes in ${options.csv}.`,
+          `Issued ${countOf(items.length, "registration number")} of ${options.product}${options.pin ? " with PINs" : ""}; envelopes in ${options.csv}.`,
         );
       } finally {
         closeSync(fd);

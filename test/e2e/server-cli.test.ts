@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { openUpkeep } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
 import { freePort } from "../support/ports.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -39,12 +41,27 @@ async function stop(child: ChildProcess) {
   if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
 }
 
-function upkeep(args: string[], env: Record<string, string>) {
+/** Runs bin/upkeep to its end; `input` is its standard input (a pipe, never a terminal). */
+function upkeep(args: string[], env: Record<string, string>, input = "") {
   return spawnSync(process.execPath, ["bin/upkeep", ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",
+    input,
   });
+}
+
+/** The service over the test's database, while no server runs on it. */
+async function withServices<T>(
+  env: Record<string, string>,
+  work: (upkeep: Awaited<ReturnType<typeof openUpkeep>>) => Promise<T>,
+): Promise<T> {
+  const opened = await openUpkeep(loadConfig({ ...env, LOG_LEVEL: "silent" }));
+  try {
+    return await work(opened);
+  } finally {
+    await opened.close();
+  }
 }
 
 describe("bin/upkeep on the embedded default", () => {
@@ -105,5 +122,59 @@ describe("bin/upkeep on the embedded default", () => {
     });
     assert.equal(token.status, 201);
     await stop(server.child);
+  });
+
+  it("reads the password from standard input when --password is left out", async () => {
+    const added = upkeep(["user", "add", "--login", "piped", "--role", "support"], env, "piped-password-1\n");
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /Added support piped/);
+    assert.doesNotMatch(added.stdout + added.stderr, /piped-password-1/, "the password is not shown");
+
+    const none = upkeep(["user", "add", "--login", "nopass"], env, "");
+    assert.equal(none.status, 2, none.stderr);
+    assert.match(none.stderr, /No password: .*standard input.*--password/);
+    const empty = upkeep(["user", "add", "--login", "emptypass"], env, "\n");
+    assert.equal(empty.status, 2, empty.stderr);
+    const short = upkeep(["user", "add", "--login", "shortpass"], env, "short\n");
+    assert.equal(short.status, 2, short.stderr);
+    assert.match(short.stderr, /A password has 8 to 256 characters/);
+
+    await withServices(env, async ({ services }) => {
+      const user = await services.accounts.authenticate("piped", "piped-password-1");
+      assert.equal(user.role, "support");
+      for (const login of ["nopass", "emptypass", "shortpass"]) {
+        assert.equal(await services.accounts.findByLogin(login), null, login);
+      }
+    });
+  });
+
+  it("counts issued registration numbers in agreeing words", async () => {
+    await withServices(env, async ({ services }) => {
+      await services.catalog.createConfiguration(
+        { code: "ACC", name: "Accounting", kind: "configuration" },
+        null,
+      );
+      await services.catalog.createProduct(
+        { code: "ACC-BASIC", name: "Accounting basic", edition: "basic", configurations: ["ACC"] },
+        null,
+      );
+    });
+    for (const [count, words] of [
+      [1, "1 registration number of"],
+      [2, "2 registration numbers of"],
+    ] as const) {
+      const csv = join(dataDir, `envelopes-${count}.csv`);
+      const issued = upkeep(
+        ["pins", "issue", "--product", "ACC-BASIC", "--count", String(count), "--csv", csv],
+        env,
+      );
+      assert.equal(issued.status, 0, issued.stderr);
+      assert.match(issued.stdout, new RegExp(`^Issued ${words} ACC-BASIC with PINs; envelopes in `));
+      assert.equal(
+        readFileSync(csv, "utf8").trim().split("\n").length,
+        count + 1,
+        "a header and a line per number",
+      );
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** download: fetches and verifies every missing step of the plan, then installs them into the templates directory. */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { countOf } from "../../domain/text.ts";
 import { tufTargetPath } from "../../tuf/targets.ts";
 import { ClientError, EXIT, verificationFailed } from "../errors.ts";
 import { downloadsDir } from "../home.ts";
@@ -66,7 +67,7 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
     }
   }
   out.info(
-    `Downloading ${missing.length} of ${plan.steps.length} step(s) of ${plan.configuration} ${plan.from} -> ${plan.to} ` +
+    `Downloading ${missing.length} of ${countOf(plan.steps.length, "step")} of ${plan.configuration} ${plan.from} -> ${plan.to} ` +
       `into ${dir}`,
   );
   if (missing.length === 0) {
@@ -103,7 +104,7 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
     });
     rmSync(file, { force: true });
     installed.push(step.version);
-    out.note(`Installed ${step.version} into ${folder} (${files.length} files)`, "installed", {
+    out.note(`Installed ${step.version} into ${folder} (${countOf(files.length, "file")})`, "installed", {
       version: step.version,
       folder,
       files,

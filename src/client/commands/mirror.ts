@@ -1,6 +1,7 @@
 /** mirror: copies a server's catalogue, verified files and signed metadata into a directory clients can use offline. */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { countOf } from "../../domain/text.ts";
 import { tufTargetPath } from "../../tuf/targets.ts";
 import { isApiError } from "../api.ts";
 import { ClientError, EXIT } from "../errors.ts";
@@ -120,8 +121,9 @@ export async function mirror(
       `upkeep-client mirror --out ${root} again.`,
   );
   out.note(
-    `Mirror of ${source.server} written to ${root}: ${configurations.length} configuration(s), ${copied} file(s)` +
-      `${skipped ? `, ${skipped} configuration(s) not downloadable` : ""}. Use it with --server file://${root}`,
+    `Mirror of ${source.server} written to ${root}: ${countOf(configurations.length, "configuration")}, ` +
+      `${countOf(copied, "file")}${skipped ? `, ${countOf(skipped, "configuration")} not downloadable` : ""}. ` +
+      `Use it with --server file://${root}`,
     "done",
     {
       out: root,

@@ -1,5 +1,6 @@
 /** templates: lists the local templates directory and the chain through it, offline. */
 import { resolve } from "node:path";
+import { countOf } from "../../domain/text.ts";
 import { EXIT } from "../errors.ts";
 import type { Output } from "../output.ts";
 import { planTemplates, scanTemplates } from "../templates.ts";
@@ -28,7 +29,7 @@ export function templates(
   else if (plan.status === "no-path")
     out.info(`No chain of templates leads from ${plan.from} to ${plan.to ?? "anything"}.`);
   else {
-    out.info(`Chain from ${plan.from} to ${plan.to} (${plan.steps.length} step(s)):`);
+    out.info(`Chain from ${plan.from} to ${plan.to} (${countOf(plan.steps.length, "step")}):`);
     for (const [index, step] of plan.steps.entries()) {
       out.info(`  ${index + 1}. ${step.version}  ${step.release.folder.path}`);
     }

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { countOf } from "../../domain/text.ts";
 import { ClientError, EXIT } from "../errors.ts";
 import { writeFileAtomically } from "../home.ts";
 import type { Output } from "../output.ts";
@@ -133,7 +134,7 @@ export async function update(
   }
   record(root, entry, "applied");
   out.note(
-    `Updated ${options.configuration} from ${from} to ${current} (${plan.steps.length} step(s)); logged in ${join(root, UPDATE_LOG)}.`,
+    `Updated ${options.configuration} from ${from} to ${current} (${countOf(plan.steps.length, "step")}); logged in ${join(root, UPDATE_LOG)}.`,
     "done",
     {
       applied: entry.steps.map((s) => s.version),
