@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type QueryExecutorProvider, sql } from "kysely";
 import type { Dialect } from "../connection.ts";
 
 /**
@@ -17,7 +17,11 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addPrimaryKeyConstraint("pin_address_attempts_pk", ["registration_number", "address"])
     .execute();
 
-  // Issued registered with the vendor (no card) and no purchase date: the free period starts at issue.
+  await dateElectronicDeliveries(db);
+}
+
+/** Numbers issued registered with the vendor (no card) and without a purchase date: sold at issue. */
+export async function dateElectronicDeliveries(db: QueryExecutorProvider): Promise<void> {
   await sql`update registration_numbers set purchase_date = substr(issued_at, 1, 10)
             where purchase_date is null and card is null and vendor_registered_at = issued_at`.execute(db);
 }
