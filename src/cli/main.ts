@@ -115,6 +115,10 @@ pins
   })
   .option("--no-pin", "issue without PIN envelopes (registered by partners)")
   .option("--vendor-registered", "electronic delivery: registered with the vendor already")
+  .option(
+    "--purchase-date <YYYY-MM-DD>",
+    "date of sale, starts a PROF product's free support months (electronic deliveries: today by default)",
+  )
   .requiredOption("--csv <file>", "where to write the envelope CSV (created with mode 0600)")
   .action(
     async (options: {
@@ -122,12 +126,14 @@ pins
       count: number;
       pin: boolean;
       vendorRegistered?: boolean;
+      purchaseDate?: string;
       csv: string;
     }) => {
-      const { closeSync, openSync, writeFileSync } = await import("node:fs");
+      const { closeSync, openSync, rmSync, writeFileSync } = await import("node:fs");
       const { envelopeCsv } = await import("../services/registration-numbers.ts");
       // Opened before issuing, so PINs are never issued that could not be written down.
       const fd = openSync(options.csv, "wx", 0o600);
+      let written = false;
       const upkeep = await openUpkeep(loadConfig());
       try {
         const items = await upkeep.services.registrationNumbers.issue(
@@ -136,15 +142,19 @@ pins
             count: options.count,
             pin: options.pin,
             vendorRegistered: Boolean(options.vendorRegistered),
+            purchaseDate: options.purchaseDate ?? null,
           },
           null,
         );
         writeFileSync(fd, envelopeCsv(options.product, items));
+        written = true;
         console.log(
           `Issued ${countOf(items.length, "registration number")} of ${options.product}${options.pin ? " with PINs" : ""}; envelopes in ${options.csv}.`,
         );
       } finally {
         closeSync(fd);
+        // Nothing was issued (bad input): no empty envelope file is left behind.
+        if (!written) rmSync(options.csv, { force: true });
         await upkeep.close();
       }
     },

@@ -119,8 +119,18 @@ export interface RegistrationNumbersTable {
   issued_by: string | null;
 }
 
+/** Per registration number: the wrong PINs of the UTC day of last_failure_at, from every address. */
 export interface PinAttemptsTable {
   registration_number: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
+/** Per registration number and client address: the wrong PINs of the last hour. */
+export interface PinAddressAttemptsTable {
+  registration_number: string;
+  address: string;
   failures: number;
   locked_until: string | null;
   last_failure_at: string;
@@ -172,6 +182,7 @@ export interface Database {
   organizations: OrganizationsTable;
   registration_numbers: RegistrationNumbersTable;
   pin_attempts: PinAttemptsTable;
+  pin_address_attempts: PinAddressAttemptsTable;
   authorizations: AuthorizationsTable;
   subscriptions: SubscriptionsTable;
   subscription_numbers: SubscriptionNumbersTable;

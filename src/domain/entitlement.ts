@@ -3,6 +3,7 @@
  * these functions; nothing else re-implements the rules.
  */
 import type { Edition } from "./catalogue.ts";
+import { readableUtc } from "./dates.ts";
 import { type AppError, forbidden } from "./errors.ts";
 import { monthOf } from "./months.ts";
 import { isStaff, type Role } from "./roles.ts";
@@ -129,6 +130,15 @@ export function supportOf(
 const isCoveredNow = (number: AuthorizedNumber, subscriptions: readonly Subscription[], now: Date) =>
   supportOf(number, subscriptions, now).coveredThisMonth;
 
+/** An account used before its activation: says when access opens, readable and as a timestamp. */
+export function notActiveYetProblem(activeFrom: string): AppError {
+  return forbidden(
+    "not_active_yet",
+    `This account becomes active at ${readableUtc(activeFrom)}; try again then.`,
+    { activeFrom },
+  );
+}
+
 export function entitlementProblem(denial: Denial): AppError {
   switch (denial.reason) {
     case "not_registered":
@@ -141,13 +151,7 @@ export function entitlementProblem(denial: Denial): AppError {
         },
       );
     case "not_active_yet":
-      return forbidden(
-        "not_active_yet",
-        `Your account becomes active at ${denial.activeFrom}; try again then.`,
-        {
-          activeFrom: denial.activeFrom,
-        },
-      );
+      return notActiveYetProblem(denial.activeFrom);
     case "support_subscription_required":
       return forbidden(
         "support_subscription_required",

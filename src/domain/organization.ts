@@ -1,5 +1,5 @@
 /** The organisation's details on the registration form: every field is mandatory. */
-import { parseIsoDate } from "./dates.ts";
+import { parseIsoDate, purchaseDateProblem } from "./dates.ts";
 import { type AppError, badRequest } from "./errors.ts";
 
 export const ORGANIZATION_FIELDS = [
@@ -52,24 +52,12 @@ const CHECKS: Partial<Record<OrganizationField, Check>> = {
       ? null
       : "must be 5-30 characters of digits, spaces, +, -, ( and ), with at least 5 digits",
   email: (v) => emailProblem(v),
-  purchaseDate: (v, today) => {
-    if (!isIsoDate(v)) return "must be a calendar date as YYYY-MM-DD";
-    return v <= today ? null : `cannot be later than today (${today})`;
-  },
+  purchaseDate: (v, today) => purchaseDateProblem(v, today),
   workstations: (v) => {
     const n = /^[0-9]{1,6}$/.test(v) ? Number(v) : Number.NaN;
     return n >= 1 && n <= MAX_WORKSTATIONS ? null : `must be a whole number from 1 to ${MAX_WORKSTATIONS}`;
   },
 };
-
-function isIsoDate(text: string): boolean {
-  try {
-    parseIsoDate(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Trimmed text of a string, or the decimal spelling of an integer (workstations may come as a number). */
 function textOf(value: unknown): string | null {

@@ -6,7 +6,8 @@ import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addDays } from "../domain/dates.ts";
-import { AppError, badRequest, conflict, unauthorized } from "../domain/errors.ts";
+import { notActiveYetProblem } from "../domain/entitlement.ts";
+import { badRequest, conflict, notFound, unauthorized } from "../domain/errors.ts";
 import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { isSafeDisplayName } from "../domain/text.ts";
@@ -35,6 +36,13 @@ export interface NewUser {
   readonly activeFrom?: Date;
   readonly partnerId?: string | null;
   readonly organizationId?: string | null;
+}
+
+export interface ActivatedAccount {
+  readonly login: string;
+  readonly activeFrom: string;
+  /** False when the account was active already (nothing changed). */
+  readonly activated: boolean;
 }
 
 export interface IssuedToken {
@@ -190,14 +198,7 @@ export function createAccountsService(deps: {
       const matches = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
       if (!row || !matches || row.disabled) throw wrong();
       if (new Date(row.active_from) > clock.now()) {
-        throw new AppError(
-          "forbidden",
-          "not_active_yet",
-          `This account can sign in from ${row.active_from}.`,
-          {
-            activeFrom: row.active_from,
-          },
-        );
+        throw notActiveYetProblem(row.active_from);
       }
       return toUser(row);
     },
@@ -258,6 +259,41 @@ export function createAccountsService(deps: {
           .executeTakeFirst();
       });
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    /**
+     * Staff let an account in before its activation delay runs out. Its tokens are named as
+     * changed, so every node drops the cached account and sees the new activation at once.
+     */
+    async activate(login: string, actorId: string): Promise<ActivatedAccount> {
+      return changes.transaction(async (trx, changed) => {
+        const now = clock.now();
+        const row = await trx
+          .selectFrom("users")
+          .select(["id", "login", "active_from"])
+          .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
+          .executeTakeFirst();
+        if (!row) throw notFound("user_not_found", `There is no account ${login}.`, { login });
+        if (Date.parse(row.active_from) <= now.getTime()) {
+          return { login: row.login, activeFrom: row.active_from, activated: false };
+        }
+        const activeFrom = now.toISOString();
+        await trx.updateTable("users").set({ active_from: activeFrom }).where("id", "=", row.id).execute();
+        const tokens = await trx
+          .selectFrom("api_tokens")
+          .select("token_hash")
+          .where("user_id", "=", row.id)
+          .where("revoked_at", "is", null)
+          .execute();
+        for (const { token_hash } of tokens) changed("token", token_hash);
+        await recordAudit(trx, now, {
+          actorId,
+          action: "user.activate",
+          subject: `user:${row.id}`,
+          details: { login: row.login, activeFromBefore: row.active_from, activeFrom },
+        });
+        return { login: row.login, activeFrom, activated: true };
+      });
     },
 
     /** On first start with no admin, creates one and returns its password to be shown once. */

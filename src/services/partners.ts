@@ -12,7 +12,11 @@ import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
 import type { Mailer, MailResult } from "./mailer.ts";
 import { hashPassword } from "./passwords.ts";
-import { alreadyRegistered, type RegistrationNumbersService } from "./registration-numbers.ts";
+import {
+  alreadyRegistered,
+  type RegistrationNumbersService,
+  registrationNumberNotFound,
+} from "./registration-numbers.ts";
 
 import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
@@ -203,6 +207,35 @@ export function createPartnersService(deps: {
     );
   }
 
+  async function isPartnersNumber(partnerId: string, number: string): Promise<boolean> {
+    const held = await db
+      .selectFrom("authorizations as a")
+      .innerJoin("users as u", "u.id", "a.user_id")
+      .select("a.registration_number")
+      .where("a.registration_number", "=", number)
+      .where((eb) => eb.or([eb("a.partner_id", "=", partnerId), eb("u.partner_id", "=", partnerId)]))
+      .executeTakeFirst();
+    if (held) return true;
+    const sold = await db
+      .selectFrom("subscriptions as s")
+      .select("s.id")
+      .where("s.partner_id", "=", partnerId)
+      .where((eb) =>
+        eb.or([
+          eb("s.main_number", "=", number),
+          eb.exists(
+            eb
+              .selectFrom("subscription_numbers as sn")
+              .select("sn.registration_number")
+              .whereRef("sn.subscription_id", "=", "s.id")
+              .where("sn.registration_number", "=", number),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return sold !== undefined;
+  }
+
   return {
     /** Finds a partner by name or creates it (the admin CLI's `user add --role partner --partner NAME`). */
     async ensurePartner(name: string, actorId: string | null): Promise<Partner & { created: boolean }> {
@@ -335,6 +368,17 @@ export function createPartnersService(deps: {
         () => alreadyRegistered(number),
       );
       return toProduct(number, product);
+    },
+
+    /**
+     * Lifts the PIN lock of a number of the partner's own: held by one of its clients, authorised
+     * by it, or covered by a support subscription it sold. Any other number is not found.
+     */
+    async unlockNumber(actor: User, numberText: unknown) {
+      const partnerId = requirePartnerId(actor);
+      const number = validateRegistrationNumber(numberText);
+      if (!(await isPartnersNumber(partnerId, number))) throw registrationNumberNotFound(number);
+      return registrationNumbers.unlock(number, { id: actor.id, partnerId });
     },
 
     /** The partner's own clients. */

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { ChangeFeed } from "../db/change-feed.ts";
-import type { Database, RegistrationNumbersTable } from "../db/schema.ts";
+import type { Database, PinAttemptsTable, RegistrationNumbersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { parseIsoDate } from "../domain/dates.ts";
+import { addMinutes, utcDay, validatePurchaseDate } from "../domain/dates.ts";
 import { type AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
@@ -15,11 +15,33 @@ import {
   registrationNumberFromRandomBytes,
   validateRegistrationNumber,
 } from "../domain/pin.ts";
+import {
+  ADDRESS_LOCK_MINUTES,
+  afterAddressFailure,
+  afterNumberFailure,
+  attemptsLeft,
+  type FailureCount,
+  laterLock,
+  runningLock,
+} from "../domain/pin-lock.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
 import { holdingsChanged } from "./entitlements.ts";
 
 export type RegistrationNumberRow = Selectable<RegistrationNumbersTable>;
+type PinAttemptRow = Pick<PinAttemptsTable, "failures" | "locked_until" | "last_failure_at">;
+
+const failureCount = (row: PinAttemptRow): FailureCount => ({
+  failures: Number(row.failures),
+  lockedUntil: row.locked_until,
+  lastFailureAt: row.last_failure_at,
+});
+
+const failureColumns = (count: FailureCount): PinAttemptRow => ({
+  failures: count.failures,
+  locked_until: count.lockedUntil,
+  last_failure_at: count.lastFailureAt,
+});
 
 export interface IssuedNumber {
   readonly registrationNumber: string;
@@ -38,9 +60,8 @@ export interface IssueRequest {
 }
 
 export const MAX_ISSUE_COUNT = 100_000;
-/** Wrong PINs allowed per registration number within LOCK_MINUTES before it locks for LOCK_MINUTES. */
-export const MAX_PIN_FAILURES = 5;
-const LOCK_MINUTES = 60;
+export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
+
 /** 8 columns a row: 2,000 rows keep a statement at 16,000 parameters, far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 2000;
 
@@ -85,6 +106,11 @@ function pinLockedError(lockedUntil: string): AppError {
   );
 }
 
+export const registrationNumberNotFound = (number: string) =>
+  notFound("registration_number_not_found", `There is no registration number ${number}.`, {
+    registrationNumber: number,
+  });
+
 export const alreadyRegistered = (number: string) =>
   conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
     registrationNumber: number,
@@ -123,35 +149,35 @@ export function createRegistrationNumbersService(deps: {
       .selectAll()
       .where("number", "=", number)
       .executeTakeFirst();
-    if (!row) {
-      throw notFound("registration_number_not_found", `There is no registration number ${number}.`, {
-        registrationNumber: number,
-      });
-    }
+    if (!row) throw registrationNumberNotFound(number);
     return row;
   }
 
   /**
-   * One PIN attempt on a number that has a PIN, in a short transaction of its own: the number's
-   * pin_attempts row is write-locked first (a no-op UPDATE takes PostgreSQL's row lock; SQLite's
-   * transaction holds the only connection), then the lock and the count are read, the PIN is
-   * compared, and a failure is counted before the row is released. Attempts on one number thus run
-   * one after the other, so concurrent guesses cannot all be compared before the count locks it:
-   * at most MAX_PIN_FAILURES wrong PINs are ever compared in a window. The transaction commits on
-   * its own, so a registration that fails later never rolls a failure back.
+   * One PIN attempt from a client address on a number that has a PIN, in a short transaction of
+   * its own: the number's pin_attempts row is write-locked first (a no-op UPDATE takes
+   * PostgreSQL's row lock; SQLite's transaction holds the only connection), then the locks and
+   * counts of the number and of the address are read, the PIN is compared, and a failure is
+   * counted in both before the row is released. Attempts on one number thus run one after the
+   * other, whatever their address, so concurrent guesses cannot all be compared before a count
+   * locks them out: at most MAX_PIN_FAILURES wrong PINs from one address in an hour, and
+   * MAX_PIN_FAILURES_PER_DAY from all addresses in a UTC day. The transaction commits on its own,
+   * so a registration that fails later never rolls a failure back.
    */
   async function attempt(
     number: string,
+    address: string,
     now: Date,
     matches: () => boolean,
   ): Promise<
-    { outcome: "right" } | { outcome: "wrong"; failures: number } | { outcome: "locked"; lockedUntil: string }
+    | { outcome: "right" }
+    | { outcome: "wrong"; attemptsLeft: number }
+    | { outcome: "locked"; lockedUntil: string }
   > {
     const at = now.toISOString();
-    const windowStart = new Date(now.getTime() - LOCK_MINUTES * 60_000).toISOString();
     return db.transaction().execute(async (trx) => {
-      let current: { failures: number; locked_until: string | null; last_failure_at: string } | undefined;
-      // A row deleted meanwhile (a registration that succeeded clears it) is made again.
+      let current: PinAttemptRow | undefined;
+      // A row deleted meanwhile (a registration that succeeded, or an unlock, clears it) is made again.
       for (let round = 0; round < 3 && !current; round++) {
         await trx
           .insertInto("pin_attempts")
@@ -166,22 +192,48 @@ export function createRegistrationNumbersService(deps: {
           .executeTakeFirst();
       }
       if (!current) throw new Error(`pin_attempts row for ${number} kept disappearing`);
-      if (current.locked_until && current.locked_until > at) {
-        return { outcome: "locked" as const, lockedUntil: current.locked_until };
-      }
+      const addressRow = await trx
+        .selectFrom("pin_address_attempts")
+        .select(["failures", "locked_until", "last_failure_at"])
+        .where("registration_number", "=", number)
+        .where("address", "=", address)
+        .executeTakeFirst();
+      const numberCount = failureCount(current);
+      const addressCount = addressRow && failureCount(addressRow);
+      const lockedUntil = laterLock(runningLock(numberCount, now), runningLock(addressCount, now));
+      if (lockedUntil) return { outcome: "locked" as const, lockedUntil };
       if (matches()) return { outcome: "right" as const };
-      // A lock that has run out, or failures older than the window, start the count again.
-      const stale = current.locked_until !== null || current.last_failure_at <= windowStart;
-      const failures = (stale ? 0 : Number(current.failures)) + 1;
-      const lockedUntil =
-        failures >= MAX_PIN_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null;
+
+      const numberAfter = afterNumberFailure(numberCount, now);
+      const addressAfter = afterAddressFailure(addressCount, now);
       await trx
         .updateTable("pin_attempts")
-        .set({ failures, locked_until: lockedUntil, last_failure_at: at })
+        .set(failureColumns(numberAfter))
         .where("registration_number", "=", number)
         .execute();
-      return { outcome: "wrong" as const, failures };
+      await trx
+        .insertInto("pin_address_attempts")
+        .values({ registration_number: number, address, ...failureColumns(addressAfter) })
+        .onConflict((oc) =>
+          oc.columns(["registration_number", "address"]).doUpdateSet(failureColumns(addressAfter)),
+        )
+        .execute();
+      // Other addresses' counts of this number that can no longer lock anything are dropped.
+      await trx
+        .deleteFrom("pin_address_attempts")
+        .where("registration_number", "=", number)
+        .where("last_failure_at", "<=", addMinutes(now, -ADDRESS_LOCK_MINUTES).toISOString())
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", at)]))
+        .execute();
+      return { outcome: "wrong" as const, attemptsLeft: attemptsLeft(addressAfter, numberAfter) };
     });
+  }
+
+  /** Forgets the wrong PINs of a number, from every address. */
+  async function clearFailures(trx: Kysely<Database>, number: string): Promise<void> {
+    // The number's row first: it is the one attempts hold while they count.
+    await trx.deleteFrom("pin_attempts").where("registration_number", "=", number).execute();
+    await trx.deleteFrom("pin_address_attempts").where("registration_number", "=", number).execute();
   }
 
   return {
@@ -207,7 +259,7 @@ export function createRegistrationNumbersService(deps: {
      * pin_locked. The attempt holds the number's attempt row before the comparison, so concurrent
      * guesses cannot overtake the lock; a malformed PIN costs an attempt like any wrong one.
      */
-    async verifyPin(numberText: unknown, pinText: unknown): Promise<RegistrationNumberRow> {
+    async verifyPin(numberText: unknown, pinText: unknown, address: string): Promise<RegistrationNumberRow> {
       const number = validateRegistrationNumber(numberText);
       const pin = parsePin(pinText);
       const now = clock.now();
@@ -226,18 +278,54 @@ export function createRegistrationNumbersService(deps: {
         compare();
         throw forbidden("invalid_pin", "The registration number or the PIN is wrong.");
       }
-      const result = await attempt(number, now, compare);
+      const result = await attempt(number, address, now, compare);
       if (result.outcome === "locked") throw pinLockedError(result.lockedUntil);
       if (result.outcome === "right") return row;
-      // The 5th wrong PIN still answers invalid_pin (no attempts left); the lock answers from the next one.
+      // The last wrong PIN still answers invalid_pin (no attempts left); the lock answers from the next one.
       throw forbidden("invalid_pin", "The registration number or the PIN is wrong.", {
-        attemptsLeft: Math.max(0, MAX_PIN_FAILURES - result.failures),
+        attemptsLeft: result.attemptsLeft,
       });
     },
 
     /** Forgets the wrong PINs of a number, after it was registered with the right one. */
-    async clearFailures(trx: Kysely<Database>, number: string): Promise<void> {
-      await trx.deleteFrom("pin_attempts").where("registration_number", "=", number).execute();
+    clearFailures,
+
+    /**
+     * Lifts every lock wrong PINs put on a number, for all addresses, and starts its counts again:
+     * staff, or a partner for a number of its own (the caller checks that). Audited.
+     */
+    async unlock(
+      numberText: unknown,
+      actor: { id: string; partnerId: string | null },
+    ): Promise<{ registrationNumber: string; wasLocked: boolean }> {
+      const number = validateRegistrationNumber(numberText);
+      await requireNumber(number);
+      return db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const at = now.toISOString();
+        const running = await trx
+          .selectFrom("pin_attempts")
+          .select("registration_number")
+          .where("registration_number", "=", number)
+          .where("locked_until", ">", at)
+          .union(
+            trx
+              .selectFrom("pin_address_attempts")
+              .select("registration_number")
+              .where("registration_number", "=", number)
+              .where("locked_until", ">", at),
+          )
+          .execute();
+        await clearFailures(trx, number);
+        const wasLocked = running.length > 0;
+        await recordAudit(trx, now, {
+          actorId: actor.id,
+          action: "registration_number.unlock",
+          subject: `registration_number:${number}`,
+          details: { wasLocked, partnerId: actor.partnerId },
+        });
+        return { registrationNumber: number, wasLocked };
+      });
     },
 
     /** Issues `count` new numbers of a product in one transaction, with random PINs when asked. */
@@ -248,8 +336,15 @@ export function createRegistrationNumbersService(deps: {
           field: "count",
         });
       }
+      const issuedAt = clock.now();
+      const today = utcDay(issuedAt);
+      // An electronic delivery is sold as it is issued: its free support months start then.
       const purchaseDate =
-        request.purchaseDate == null ? null : parseIsoDate(request.purchaseDate, "purchaseDate");
+        request.purchaseDate == null
+          ? request.vendorRegistered
+            ? today
+            : null
+          : validatePurchaseDate(request.purchaseDate, today);
       const exists = await db
         .selectFrom("products")
         .select("code")
@@ -257,7 +352,7 @@ export function createRegistrationNumbersService(deps: {
         .executeTakeFirst();
       if (!exists) throw notFound("product_not_found", `There is no product ${product}.`, { product });
 
-      const now = clock.now().toISOString();
+      const now = issuedAt.toISOString();
       const vendorRegisteredAt = request.vendorRegistered ? now : null;
       const pool = new RandomPool(64 * 1024);
       const issued: IssuedNumber[] = [];

@@ -92,9 +92,9 @@ export function createRegistrationsService(deps: {
    * PROF rule reads only the purchase date the vendor knows (registration card or issue): the date
    * a user types in the form proves nothing and never starts free support months.
    */
-  async function checkPinRegistration(numberText: unknown, pin: unknown) {
+  async function checkPinRegistration(numberText: unknown, pin: unknown, address: string) {
     const number = validateRegistrationNumber(numberText);
-    const { row, product } = await numbers.authorizable(await numbers.verifyPin(number, pin));
+    const { row, product } = await numbers.authorizable(await numbers.verifyPin(number, pin, address));
     await assertProfRule(row, product, row.purchase_date);
     return { number, row, product };
   }
@@ -124,13 +124,19 @@ export function createRegistrationsService(deps: {
   }
 
   return {
-    /** First-time self-registration: the user code is the registration number; access starts after the delay. */
-    async register(input: { registrationNumber: unknown; pin: unknown; organization: unknown }) {
+    /**
+     * First-time self-registration: the user code is the registration number; access starts after
+     * the delay. `address` is the client's, which wrong PINs are counted against.
+     */
+    async register(
+      input: { registrationNumber: unknown; pin: unknown; organization: unknown },
+      address: string,
+    ) {
       const now = clock.now();
       // The form is checked first, so a typo in it costs no PIN attempt; the number's problem is
       // listed with the organisation's fields in one validation_failed.
       const organization = validateRegistrationForm(input, now.toISOString().slice(0, 10));
-      const { number } = await checkPinRegistration(input.registrationNumber, input.pin);
+      const { number } = await checkPinRegistration(input.registrationNumber, input.pin, address);
       const password = generatePassword();
       const passwordHash = await hashPassword(password);
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
@@ -171,11 +177,11 @@ export function createRegistrationsService(deps: {
     },
 
     /** "Register software product" on the account's products page: number + PIN. */
-    async addProduct(user: User, input: { registrationNumber: unknown; pin: unknown }) {
+    async addProduct(user: User, input: { registrationNumber: unknown; pin: unknown }, address: string) {
       if (user.role !== "user") {
         throw forbidden("forbidden", "Only customer accounts register products with a PIN.");
       }
-      const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin);
+      const { number, product } = await checkPinRegistration(input.registrationNumber, input.pin, address);
       const now = clock.now();
       await conflictOnDuplicate(
         () =>

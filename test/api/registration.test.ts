@@ -485,8 +485,8 @@ for (const dialect of await availableDialects()) {
       });
 
       it("ignores the purchase date typed in the form: only the vendor's date starts free months", async () => {
-        // Issued registered (an electronic delivery) with no purchase date known to the vendor.
-        const [item] = await issue(t, "ENT-PROF6", 1, { vendorRegistered: true });
+        // An electronic delivery the vendor sold two years ago: its free months are long over.
+        const [item] = await issue(t, "ENT-PROF6", 1, { vendorRegistered: true, purchaseDate: "2024-11-01" });
         const today = t.clock.now().toISOString().slice(0, 10);
         const response = await register(t, item!.registrationNumber, item!.pin!, { purchaseDate: today });
         assert.equal(response.statusCode, 403, response.body);
@@ -496,7 +496,7 @@ for (const dialect of await availableDialects()) {
           .select("purchase_date")
           .where("number", "=", item!.registrationNumber)
           .executeTakeFirstOrThrow();
-        assert.equal(row.purchase_date, null);
+        assert.equal(row.purchase_date, "2024-11-01");
 
         // Subscribed, it registers; the form's date stays in the organisation's details only.
         await subscribe(t, alpha.token, item!.registrationNumber, "2026-11", 1);
@@ -507,7 +507,11 @@ for (const dialect of await availableDialects()) {
           .select("purchase_date")
           .where("number", "=", item!.registrationNumber)
           .executeTakeFirstOrThrow();
-        assert.equal(after.purchase_date, null, "the form's date is never written into registration_numbers");
+        assert.equal(
+          after.purchase_date,
+          "2024-11-01",
+          "the form's date is never written into registration_numbers",
+        );
         const user = await t.upkeep.services.accounts.findByLogin(item!.registrationNumber);
         const org = await t.upkeep.database.db
           .selectFrom("organizations")
@@ -515,7 +519,7 @@ for (const dialect of await availableDialects()) {
           .where("id", "=", user!.organizationId!)
           .executeTakeFirstOrThrow();
         assert.equal(JSON.parse(org.details).purchaseDate, today);
-        // No free months either: support ends with the subscription.
+        // Nor does it start free months: support ends with the subscription.
         t.clock.set("2026-12-01T00:00:00Z");
         try {
           const [product] = await t.upkeep.services.registrations.myProducts(user!);

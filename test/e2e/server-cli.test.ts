@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -175,6 +175,83 @@ describe("bin/upkeep on the embedded default", () => {
         count + 1,
         "a header and a line per number",
       );
+    }
+  });
+
+  it("issues electronic deliveries dated today or with --purchase-date, and refuses a date in the future", async () => {
+    const { openUpkeep } = await import("../../src/app.ts");
+    const { loadConfig } = await import("../../src/config.ts");
+    const opened = await openUpkeep(loadConfig(env));
+    try {
+      const at = "2026-01-01T00:00:00Z";
+      await opened.database.db
+        .insertInto("configurations")
+        .values({
+          code: "ENT",
+          name: "Ent",
+          kind: "configuration",
+          vendor: "v",
+          program_name: null,
+          revision: 0,
+          created_at: at,
+        })
+        .execute();
+      await opened.database.db
+        .insertInto("products")
+        .values({
+          code: "ENT-PROF6",
+          name: "Ent PROF",
+          edition: "prof",
+          free_support_months: 6,
+          created_at: at,
+        })
+        .execute();
+    } finally {
+      await opened.close();
+    }
+    const issue = (csv: string, extra: string[]) =>
+      upkeep(
+        [
+          "pins",
+          "issue",
+          "--product",
+          "ENT-PROF6",
+          "--count",
+          "1",
+          "--vendor-registered",
+          "--csv",
+          join(dataDir, csv),
+          ...extra,
+        ],
+        env,
+      );
+    const numberIn = (csv: string) =>
+      readFileSync(join(dataDir, csv), "utf8").split(/\r\n/)[1]!.split(",")[0]!;
+
+    const future = issue("future.csv", ["--purchase-date", "2999-01-01"]);
+    assert.equal(future.status, 2, future.stderr);
+    assert.match(future.stderr, /purchaseDate cannot be later than today .*\(invalid_date\)/);
+    assert.equal(existsSync(join(dataDir, "future.csv")), false, "no envelope file for nothing issued");
+    const early = issue("early.csv", ["--purchase-date", "1990-06-01"]);
+    assert.equal(early.status, 2, early.stderr);
+
+    const dated = issue("dated.csv", ["--purchase-date", "2025-03-01"]);
+    assert.equal(dated.status, 0, dated.stderr);
+    const today = issue("today.csv", []);
+    assert.equal(today.status, 0, today.stderr);
+    const reopened = await openUpkeep(loadConfig(env));
+    try {
+      const purchaseDate = async (csv: string) =>
+        await reopened.database.db
+          .selectFrom("registration_numbers")
+          .select(["purchase_date", "issued_at"])
+          .where("number", "=", numberIn(csv))
+          .executeTakeFirstOrThrow();
+      assert.equal((await purchaseDate("dated.csv")).purchase_date, "2025-03-01");
+      const issuedToday = await purchaseDate("today.csv");
+      assert.equal(issuedToday.purchase_date, issuedToday.issued_at.slice(0, 10));
+    } finally {
+      await reopened.close();
     }
   });
 });

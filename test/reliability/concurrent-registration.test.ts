@@ -7,6 +7,7 @@ import { loadOrCreatePinKey } from "../../src/services/pin-key.ts";
 import {
   createRegistrationNumbersService,
   MAX_PIN_FAILURES,
+  MAX_PIN_FAILURES_PER_DAY,
   pinHashesEqual,
 } from "../../src/services/registration-numbers.ts";
 import { createRegistrationsService } from "../../src/services/registrations.ts";
@@ -169,6 +170,82 @@ for (const dialect of await availableDialects()) {
         const right = await send(item.pin!);
         assert.equal(right.json().code, "pin_locked");
         assert.equal(compared(), MAX_PIN_FAILURES);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("concurrent wrong PINs from several addresses: at most 5 compared per address", async () => {
+      const item = await issueRegistered(t, "ACC-BASIC");
+      const { app, compared } = await countingApp(t);
+      try {
+        const addresses = ["10.2.0.1", "10.2.0.2", "10.2.0.3"];
+        const responses = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            app.inject({
+              method: "POST",
+              url: "/api/v1/registrations",
+              remoteAddress: addresses[i % addresses.length],
+              payload: {
+                registrationNumber: item.registrationNumber,
+                pin: wrongPinFor(item.pin!, i),
+                organization: organization(t),
+              },
+            }),
+          ),
+        );
+        assert.equal(compared(), addresses.length * MAX_PIN_FAILURES);
+        const codes = responses.map((r) => r.json().code);
+        assert.equal(codes.filter((c) => c === "invalid_pin").length, addresses.length * MAX_PIN_FAILURES);
+        assert.equal(
+          codes.filter((c) => c === "pin_locked").length,
+          24 - addresses.length * MAX_PIN_FAILURES,
+        );
+        // Another address is still let in with the right PIN.
+        const owner = await app.inject({
+          method: "POST",
+          url: "/api/v1/registrations",
+          remoteAddress: "10.2.0.9",
+          payload: {
+            registrationNumber: item.registrationNumber,
+            pin: item.pin!,
+            organization: organization(t),
+          },
+        });
+        assert.equal(owner.statusCode, 201, owner.body);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it(`concurrent wrong PINs from many addresses: at most ${MAX_PIN_FAILURES_PER_DAY} compared a day, then locked for all`, async () => {
+      const item = await issueRegistered(t, "ACC-BASIC");
+      const { app, compared } = await countingApp(t);
+      try {
+        const send = (address: string, pin: string) =>
+          app.inject({
+            method: "POST",
+            url: "/api/v1/registrations",
+            remoteAddress: address,
+            payload: { registrationNumber: item.registrationNumber, pin, organization: organization(t) },
+          });
+        // 40 addresses, 2 guesses each: no address reaches its own limit, the number's day does.
+        const responses = await Promise.all(
+          Array.from({ length: 80 }, (_, i) => send(`10.3.${i % 40}.1`, wrongPinFor(item.pin!, i))),
+        );
+        assert.equal(compared(), MAX_PIN_FAILURES_PER_DAY, "no more PINs compared than the day allows");
+        const codes = responses.map((r) => r.json().code);
+        assert.equal(codes.filter((c) => c === "invalid_pin").length, MAX_PIN_FAILURES_PER_DAY);
+        assert.equal(codes.filter((c) => c === "pin_locked").length, 80 - MAX_PIN_FAILURES_PER_DAY);
+        const attempts = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .selectAll()
+          .where("registration_number", "=", item.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(attempts.failures), MAX_PIN_FAILURES_PER_DAY);
+        const right = await send("10.3.99.1", item.pin!);
+        assert.equal(right.json().code, "pin_locked");
+        assert.equal(compared(), MAX_PIN_FAILURES_PER_DAY, "the right PIN was not even compared");
       } finally {
         await app.close();
       }

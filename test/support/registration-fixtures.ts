@@ -59,13 +59,19 @@ export async function issue(
   t: TestApp,
   product: string,
   count: number,
-  options: { pin?: boolean; vendorRegistered?: boolean } = {},
+  options: { pin?: boolean; vendorRegistered?: boolean; purchaseDate?: string } = {},
 ): Promise<Issued[]> {
   const response = await t.request({
     method: "POST",
     url: "/api/v1/admin/registration-numbers",
     token: t.adminToken,
-    body: { product, count, pin: options.pin ?? true, vendorRegistered: options.vendorRegistered ?? false },
+    body: {
+      product,
+      count,
+      pin: options.pin ?? true,
+      vendorRegistered: options.vendorRegistered ?? false,
+      ...(options.purchaseDate ? { purchaseDate: options.purchaseDate } : {}),
+    },
   });
   if (response.statusCode !== 201) throw new Error(`issue: ${response.statusCode} ${response.body}`);
   return response.json().items;

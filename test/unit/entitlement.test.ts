@@ -238,7 +238,9 @@ describe("entitlementProblem", () => {
     });
     assert.equal(error.kind, "forbidden");
     assert.equal(error.code, "not_active_yet");
-    assert.ok(error.message.includes(newUser.activeFrom));
+    // Readable in the detail; exact in the activeFrom field.
+    const readable = `${newUser.activeFrom.slice(0, 10)} ${newUser.activeFrom.slice(11, 19)} UTC`;
+    assert.ok(error.message.includes(readable), error.message);
     assert.deepEqual(error.details, { activeFrom: newUser.activeFrom });
   });
 });

@@ -89,7 +89,7 @@ describe("validateOrganization", () => {
       validateOrganization({ ...valid, purchaseDate: "2024-02-29" }, TODAY).purchaseDate,
       "2024-02-29",
     );
-    for (const purchaseDate of ["2026-04-11", "2025-02-29", "10.04.2026", "2026-4-1"]) {
+    for (const purchaseDate of ["2026-04-11", "2025-02-29", "10.04.2026", "2026-4-1", "1990-12-31"]) {
       assert.deepEqual(fieldsOf({ ...valid, purchaseDate }), ["purchaseDate"], purchaseDate);
     }
   });

@@ -4,7 +4,7 @@ import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
 import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireRole } from "../auth.ts";
-import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
+import { Nullable, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
 
 const AuthorizedProductSchema = Type.Object({
   registrationNumber: Type.String(),
@@ -132,6 +132,22 @@ export const partnerRoutes =
         );
         return reply.status(201).send(product);
       },
+    );
+
+    app.post(
+      "/api/v1/partner/registration-numbers/:number/unlock",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "Lift the lock wrong PINs put on a number of the partner's own, for every address",
+          description:
+            "A number held by one of the partner's clients, authorised by the partner, or covered by a subscription it sold; any other is not found.",
+          params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
+          response: { 200: UnlockedSchema, ...responses },
+        },
+      },
+      async (request) =>
+        services.partners.unlockNumber(requireRole(request, "partner"), request.params.number),
     );
 
     app.post(

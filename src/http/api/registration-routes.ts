@@ -3,7 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireRole, requireUser } from "../auth.ts";
-import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
+import { Nullable, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
 
 const OrganizationBody = Type.Object(
   {},
@@ -23,6 +23,7 @@ const MyProductSchema = Type.Object({
 });
 
 const responses = { ...problemResponses, 409: ProblemSchema, 429: ProblemSchema };
+const NumberParams = Type.Object({ number: Type.String({ maxLength: 32 }) });
 
 /** Registration numbers and PIN envelopes (staff), self-registration, accounts and the product table. */
 export const registrationRoutes =
@@ -43,7 +44,15 @@ export const registrationRoutes =
             vendorRegistered: Type.Optional(
               Type.Boolean({ description: "Electronic deliveries: registered with the vendor at issue" }),
             ),
-            purchaseDate: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+            purchaseDate: Type.Optional(
+              Nullable(
+                Type.String({
+                  maxLength: 10,
+                  description:
+                    "YYYY-MM-DD, not in the future nor before 1991; starts a PROF product's free support months. Vendor-registered (electronic) deliveries without it count from today.",
+                }),
+              ),
+            ),
           }),
           response: {
             201: Type.Object({
@@ -82,7 +91,7 @@ export const registrationRoutes =
           tags: ["admin", "registration"],
           summary:
             "Record the registration card received for a number: it is then registered with the vendor",
-          params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
+          params: NumberParams,
           body: Type.Object({ organization: OrganizationBody }),
           response: {
             200: Type.Object({
@@ -106,6 +115,46 @@ export const registrationRoutes =
     );
 
     app.post(
+      "/api/v1/admin/registration-numbers/:number/unlock",
+      {
+        schema: {
+          tags: ["admin", "registration"],
+          summary: "Lift the lock wrong PINs put on a registration number, for every address",
+          params: NumberParams,
+          response: { 200: UnlockedSchema, ...responses },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "admin", "support");
+        return services.registrationNumbers.unlock(request.params.number, { id: staff.id, partnerId: null });
+      },
+    );
+
+    app.post(
+      "/api/v1/admin/users/:login/activate",
+      {
+        schema: {
+          tags: ["admin"],
+          summary: "Activate an account now, before its activation delay runs out",
+          description: "An account active already is left as it is (`activated: false`).",
+          params: Type.Object({ login: Type.String({ maxLength: 64 }) }),
+          response: {
+            200: Type.Object({
+              login: Type.String(),
+              activeFrom: Type.String(),
+              activated: Type.Boolean(),
+            }),
+            ...responses,
+          },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "admin", "support");
+        return services.accounts.activate(request.params.login, staff.id);
+      },
+    );
+
+    app.post(
       "/api/v1/registrations",
       {
         schema: {
@@ -125,7 +174,7 @@ export const registrationRoutes =
         config: { rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
-        const registered = await services.registrations.register(request.body);
+        const registered = await services.registrations.register(request.body, request.ip);
         return noStore(reply).status(201).send(registered);
       },
     );
@@ -171,7 +220,9 @@ export const registrationRoutes =
       },
       async (request, reply) => {
         const user = requireUser(request);
-        return reply.status(201).send(await services.registrations.addProduct(user, request.body));
+        return reply
+          .status(201)
+          .send(await services.registrations.addProduct(user, request.body, request.ip));
       },
     );
 

@@ -97,6 +97,9 @@ export const PlanSchema = Type.Object({
   ),
 });
 
+/** A registration number whose PIN lock was lifted; wasLocked tells whether a lock was running. */
+export const UnlockedSchema = Type.Object({ registrationNumber: Type.String(), wasLocked: Type.Boolean() });
+
 /** Error responses every route may give, for the OpenAPI document. */
 export const problemResponses = {
   400: ProblemSchema,
