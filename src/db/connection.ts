@@ -13,6 +13,7 @@ import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from "./change-f
 import * as catalogue from "./migrations/001-catalogue.ts";
 import * as registration from "./migrations/002-registration.ts";
 import * as tuf from "./migrations/003-tuf.ts";
+import * as packageFormat from "./migrations/004-package-format.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -30,6 +31,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "001-catalogue": catalogue,
   "002-registration": registration,
   "003-tuf": tuf,
+  "004-package-format": packageFormat,
 };
 
 const BIGINT_OID = 20;

@@ -449,6 +449,7 @@ describe("planning from a mirror's release list", () => {
     distributions: [
       { id: `d-${version}`, kind: "update", fileName: "1cv8.zip", size, sha256: "0".repeat(64) },
     ],
+    hasUpdateDistribution: true,
   });
   const allowed = { allowed: true, code: null, detail: null, month: null };
 
