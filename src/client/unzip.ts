@@ -7,7 +7,6 @@ import yauzl from "yauzl";
 import { zipEntryName } from "../domain/zip-entry-name.ts";
 import { ClientError } from "./errors.ts";
 
-
 function open(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolvePromise, reject) =>
     yauzl.open(

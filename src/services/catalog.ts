@@ -575,7 +575,10 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         );
       try {
         if (stored.size === 0) {
-          throw unprocessable("empty_file", `The ${kind} file ${fileName} is empty (0 bytes); nothing was stored.`);
+          throw unprocessable(
+            "empty_file",
+            `The ${kind} file ${fileName} is empty (0 bytes); nothing was stored.`,
+          );
         }
         if (isUpdatePackage(configuration.packageFormat, kind)) {
           await checkUpdatePackage(blobs, storageKey, stored.size, release.version);

@@ -13,14 +13,23 @@ export async function createConfiguration(
     method: "POST",
     url: "/api/v1/admin/configurations",
     token: t.adminToken,
-    body: { code, name: `Configuration ${code}`, kind, vendor: "1c", ...(packageFormat ? { packageFormat } : {}) },
+    body: {
+      code,
+      name: `Configuration ${code}`,
+      kind,
+      vendor: "1c",
+      ...(packageFormat ? { packageFormat } : {}),
+    },
   });
   if (response.statusCode !== 201) throw new Error(`configuration: ${response.statusCode} ${response.body}`);
   return response.json();
 }
 
 /** The smallest 1C update package of `version`: a zip holding UpdInfo.txt (and `payload` as 1cv8.cfu). */
-export function updatePackage(version: string, payload = Buffer.from(`update to ${version}`)): Promise<Buffer> {
+export function updatePackage(
+  version: string,
+  payload = Buffer.from(`update to ${version}`),
+): Promise<Buffer> {
   return zip([
     {
       name: "UpdInfo.txt",
@@ -57,7 +66,13 @@ export async function createRelease(
   const release = response.json() as { id: string; version: string };
   if (input.publish !== false) {
     // Only a release with a file is published; a full distribution leaves the update to the test.
-    await uploadDistribution(t, release.id, Buffer.from(`full distribution of ${input.version}`), "full", "setup.zip");
+    await uploadDistribution(
+      t,
+      release.id,
+      Buffer.from(`full distribution of ${input.version}`),
+      "full",
+      "setup.zip",
+    );
     const published = await t.request({
       method: "POST",
       url: `/api/v1/admin/releases/${release.id}/publish`,

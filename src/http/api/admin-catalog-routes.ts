@@ -144,7 +144,9 @@ export const adminCatalogRoutes =
           schemaErrorFormatter: (errors, context) =>
             context === "params" && errors.some((error) => error.instancePath === "/kind")
               ? invalidDistributionKind()
-              : new Error(errors.map((error) => `${context}${error.instancePath} ${error.message}`).join("; ")),
+              : new Error(
+                  errors.map((error) => `${context}${error.instancePath} ${error.message}`).join("; "),
+                ),
           schema: {
             tags: ["admin"],
             summary:
