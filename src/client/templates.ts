@@ -255,7 +255,7 @@ async function installAtomically(
  * `version` (a package without one is refused: it could never be recognised as a template) and
  * recording upkeep.json; atomically.
  */
-export function installPackage(
+export async function installPackage(
   zipFile: string,
   finalDir: string,
   version: string,
@@ -300,7 +300,7 @@ function plainFileName(fileName: string): string {
  * A `file` configuration's step: the verified file, as it is, the only file of the version's
  * folder, under its own name; atomically.
  */
-export function installFile(
+export async function installFile(
   file: string,
   finalDir: string,
   fileName: string,
