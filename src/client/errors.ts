@@ -11,6 +11,8 @@ export const EXIT = {
   unreachable: 5,
   /** Signed metadata or a downloaded file failed verification: refused, nothing installed. */
   verification: 6,
+  /** A release of the chain has no update file yet: the vendor has to upload it. */
+  updateMissing: 7,
 } as const;
 
 export class ClientError extends Error {

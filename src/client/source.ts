@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_PACKAGE_FORMAT, type PackageFormat } from "../domain/catalogue.ts";
 import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
 import { ApiClient } from "./api.ts";
@@ -109,8 +110,9 @@ export function planFromReleases(
   releases: readonly Release[],
   request: PlanRequest,
   download: DownloadVerdict,
+  packageFormat: PackageFormat = DEFAULT_PACKAGE_FORMAT,
 ): Plan {
-  return { ...describeUpdatePlan(new ReleaseGraph(releases), request), download };
+  return { ...describeUpdatePlan(new ReleaseGraph(releases), request, packageFormat), download };
 }
 
 const MIRROR_INDEX = "mirror.json";
@@ -172,7 +174,13 @@ export class MirrorSource implements UpdateSource {
 
   async plan(request: PlanRequest): Promise<Plan> {
     const configuration = await this.configuration(request.configuration);
-    return planFromReleases(await this.releases(request.configuration), request, configuration.download);
+    // A mirror written before configurations had a package format holds 1c configurations only.
+    return planFromReleases(
+      await this.releases(request.configuration),
+      request,
+      configuration.download,
+      configuration.packageFormat ?? DEFAULT_PACKAGE_FORMAT,
+    );
   }
 
   async fetchTarget(

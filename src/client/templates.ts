@@ -1,10 +1,11 @@
 /**
  * The update templates directory: `<tmplts>/<vendor>/<CODE>/<x_y_z_w>/` holding unpacked packages
  * (shared/COMPAT-1C.md). Reading it offline, planning over it with the server's planner, and
- * installing a verified package into it atomically.
+ * installing a verified package into it atomically (or, for a `file` configuration, one file).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
+  createReadStream,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -14,8 +15,9 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { copyFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { isCode } from "../domain/catalogue.ts";
+import { isCode, validateFileName } from "../domain/catalogue.ts";
 import { AppError } from "../domain/errors.ts";
 import { parseUpdInfo, type UpdInfo } from "../domain/upd-info.ts";
 import { planUpdate, ReleaseGraph, type UpdatePlan } from "../domain/update-planner.ts";
@@ -220,17 +222,15 @@ interface InstallOptions {
 }
 
 /**
- * Unpacks a verified package into a temporary folder beside `finalDir`, checks that its UpdInfo.txt
- * names `version` (a package without one is refused: it could never be recognised as a template),
- * records upkeep.json, then renames it into place: the templates directory never shows half a package.
+ * Fills a temporary folder beside `finalDir`, then renames it into place: the templates directory
+ * never shows half a step. A previous folder of the version is replaced, or put back on failure.
  */
-export async function installPackage(
-  zipFile: string,
+async function installAtomically(
   finalDir: string,
-  version: string,
-  options: InstallOptions = {},
+  root: string | undefined,
+  fill: (temporary: string) => Promise<string[]>,
 ): Promise<string[]> {
-  if (options.root !== undefined) assertInside(options.root, finalDir);
+  if (root !== undefined) assertInside(root, finalDir);
   const parent = dirname(finalDir);
   mkdirSync(parent, { recursive: true });
   const suffix = randomBytes(4).toString("hex");
@@ -238,6 +238,30 @@ export async function installPackage(
   const previous = join(parent, `.${basename(finalDir)}.old-${suffix}`);
   mkdirSync(temporary);
   try {
+    const files = await fill(temporary);
+    if (existsSync(finalDir)) renameSync(finalDir, previous);
+    renameSync(temporary, finalDir);
+    rmSync(previous, { recursive: true, force: true });
+    return files;
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    if (existsSync(previous) && !existsSync(finalDir)) renameSync(previous, finalDir);
+    throw error;
+  }
+}
+
+/**
+ * Unpacks a verified package into the version's folder, checking that its UpdInfo.txt names
+ * `version` (a package without one is refused: it could never be recognised as a template) and
+ * recording upkeep.json; atomically.
+ */
+export async function installPackage(
+  zipFile: string,
+  finalDir: string,
+  version: string,
+  options: InstallOptions = {},
+): Promise<string[]> {
+  return installAtomically(finalDir, options.root, async (temporary) => {
     const files = await unpackZip(zipFile, temporary);
     if (!existsSync(join(temporary, "UpdInfo.txt"))) {
       throw verificationFailed(
@@ -259,14 +283,50 @@ export async function installPackage(
       const record: InstallRecord = { minPlatformVersion: options.minPlatformVersion };
       writeFileSync(join(temporary, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     }
-    if (existsSync(finalDir)) renameSync(finalDir, previous);
-    renameSync(temporary, finalDir);
-    rmSync(previous, { recursive: true, force: true });
     return files;
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    if (existsSync(previous) && !existsSync(finalDir)) renameSync(previous, finalDir);
-    throw error;
+  });
+}
+
+/** A file name from the (signed) target path, refused unless it is one plain name. */
+function plainFileName(fileName: string): string {
+  try {
+    return validateFileName(fileName);
+  } catch {
+    throw verificationFailed(`the file name ${JSON.stringify(fileName)} is not a plain file name`);
+  }
+}
+
+/**
+ * A `file` configuration's step: the verified file, as it is, the only file of the version's
+ * folder, under its own name; atomically.
+ */
+export async function installFile(
+  file: string,
+  finalDir: string,
+  fileName: string,
+  options: Pick<InstallOptions, "root"> = {},
+): Promise<string[]> {
+  const name = plainFileName(fileName);
+  return installAtomically(finalDir, options.root, async (temporary) => {
+    await copyFile(file, join(temporary, name));
+    return [name];
+  });
+}
+
+/** Whether the folder already holds this very file (a `file` configuration's installed step). */
+export async function isFileInstalled(
+  folder: string,
+  fileName: string,
+  expected: { readonly size: number; readonly sha256: string },
+): Promise<boolean> {
+  const path = join(folder, plainFileName(fileName));
+  try {
+    if (statSync(path).size !== expected.size) return false;
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest("hex") === expected.sha256;
+  } catch {
+    return false;
   }
 }
 

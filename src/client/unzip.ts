@@ -4,20 +4,8 @@ import { dirname, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
+import { zipEntryName } from "../domain/zip-entry-name.ts";
 import { ClientError } from "./errors.ts";
-
-const UTF8_FLAG = 0x800;
-
-/** 1C packages are made on Russian Windows: names without the UTF-8 flag are in the OEM code page 866. */
-function entryName(entry: yauzl.Entry): string {
-  const raw = entry.fileNameRaw as Buffer;
-  if (entry.generalPurposeBitFlag & UTF8_FLAG) return raw.toString("utf8");
-  try {
-    return new TextDecoder("ibm866").decode(raw);
-  } catch {
-    return raw.toString("latin1");
-  }
-}
 
 function open(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolvePromise, reject) =>
@@ -53,7 +41,7 @@ export async function unpackZip(file: string, dest: string): Promise<string[]> {
     zip.on("error", fail);
     zip.on("end", () => resolvePromise());
     zip.on("entry", (entry: yauzl.Entry) => {
-      const name = entryName(entry).replaceAll("\\", "/");
+      const name = zipEntryName(entry.fileNameRaw as Buffer, entry.generalPurposeBitFlag);
       const problem = yauzl.validateFileName(name);
       const path = resolve(root, name);
       if (problem || (path !== root && !path.startsWith(root + sep))) {

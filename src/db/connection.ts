@@ -13,6 +13,7 @@ import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from "./change-f
 import * as catalogue from "./migrations/001-catalogue.ts";
 import * as registration from "./migrations/002-registration.ts";
 import * as tuf from "./migrations/003-tuf.ts";
+import * as packageFormat from "./migrations/004-package-format.ts";
 import * as pinAttempts from "./migrations/005-pin-attempts.ts";
 import type { Database } from "./schema.ts";
 
@@ -31,6 +32,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "001-catalogue": catalogue,
   "002-registration": registration,
   "003-tuf": tuf,
+  "004-package-format": packageFormat,
   "005-pin-attempts": pinAttempts,
 };
 

@@ -37,6 +37,8 @@ export interface ConfigurationsTable {
   program_name: string | null;
   revision: number;
   created_at: string;
+  /** `1c` or `file` (PACKAGE_FORMATS); the column's default is `1c`. */
+  package_format: Generated<string>;
 }
 
 export interface ProductsTable {

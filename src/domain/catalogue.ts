@@ -22,10 +22,33 @@ export const RELEASE_DOCUMENTS = [
 export type ReleaseDocumentName = (typeof RELEASE_DOCUMENTS)[number];
 export type ReleaseDocuments = Partial<Record<ReleaseDocumentName, string>>;
 
+/**
+ * What a configuration's packages are. `1c`: an `update` is a 1C update package (a zip whose
+ * UpdInfo.txt names the release's version), unpacked by the client into the templates folder.
+ * `file`: any other vendor's installer or archive, placed by the client as one file.
+ */
+export const PACKAGE_FORMATS = ["1c", "file"] as const;
+export type PackageFormat = (typeof PACKAGE_FORMATS)[number];
+export const DEFAULT_PACKAGE_FORMAT: PackageFormat = "1c";
+
 /** The distribution an update step downloads. */
 export const UPDATE_DISTRIBUTION = "update";
-/** update, full and basic-to-prof are the usual kinds; platform files take free names such as platform-windows-x64. */
-const DISTRIBUTION_KIND = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** The files of a configuration's (or report forms') release. */
+export const PACKAGE_DISTRIBUTION_KINDS = [UPDATE_DISTRIBUTION, "full", "basic-to-prof"] as const;
+/** The installers of a platform release. */
+export const PLATFORM_DISTRIBUTION_KINDS = [
+  "platform-windows-x86",
+  "platform-windows-x64",
+  "platform-linux-x86",
+  "platform-linux-x64",
+  "platform-linux-deb-x64",
+  "platform-linux-rpm-x64",
+  "platform-macos",
+] as const;
+export const DISTRIBUTION_KINDS = [...PACKAGE_DISTRIBUTION_KINDS, ...PLATFORM_DISTRIBUTION_KINDS] as const;
+export type DistributionKind = (typeof DISTRIBUTION_KINDS)[number];
+
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const CHANNEL = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -42,13 +65,36 @@ export function isCode(value: unknown): value is string {
 export const validateCode = (value: unknown, what = "code") =>
   check(CODE, value, "invalid_code", `A ${what} is 1-64 letters, digits, dots, dashes or underscores.`);
 
-export const validateDistributionKind = (value: unknown) =>
-  check(
-    DISTRIBUTION_KIND,
-    value,
+export const invalidDistributionKind = (value?: unknown) =>
+  badRequest(
     "invalid_distribution_kind",
-    "A distribution kind is update, full, basic-to-prof or another lower-case name of up to 64 characters.",
+    `A distribution kind is one of ${DISTRIBUTION_KINDS.join(", ")}.`,
+    value === undefined ? {} : { value },
   );
+
+export function validateDistributionKind(value: unknown): DistributionKind {
+  if (!(DISTRIBUTION_KINDS as readonly unknown[]).includes(value)) throw invalidDistributionKind(value);
+  return value as DistributionKind;
+}
+
+/** Platform releases carry platform installers; every other configuration carries packages. */
+export function distributionKindsOf(configurationKind: ConfigurationKind): readonly DistributionKind[] {
+  return configurationKind === "platform" ? PLATFORM_DISTRIBUTION_KINDS : PACKAGE_DISTRIBUTION_KINDS;
+}
+
+/** Whether the bytes of this kind must be a 1C update package (checked at upload, unpacked by the client). */
+export function isUpdatePackage(format: PackageFormat, kind: DistributionKind): boolean {
+  return format === "1c" && kind === UPDATE_DISTRIBUTION;
+}
+
+export function validatePackageFormat(value: unknown): PackageFormat {
+  if (!(PACKAGE_FORMATS as readonly unknown[]).includes(value)) {
+    throw badRequest("invalid_package_format", `packageFormat is one of ${PACKAGE_FORMATS.join(", ")}.`, {
+      value,
+    });
+  }
+  return value as PackageFormat;
+}
 
 export const validateChannel = (value: unknown) =>
   check(

@@ -1,4 +1,4 @@
-import { UPDATE_DISTRIBUTION } from "./catalogue.ts";
+import { type PackageFormat, UPDATE_DISTRIBUTION } from "./catalogue.ts";
 import { notFound } from "./errors.ts";
 import { type PlannableRelease, planUpdate, type ReleaseGraph } from "./update-planner.ts";
 import { normalizeVersion } from "./version.ts";
@@ -24,6 +24,8 @@ export interface PlannedStep {
   readonly releasedOn: string;
   readonly minPlatformVersion: string | null;
   readonly distribution: DistributionSummary | null;
+  /** False while the release has no update file yet: the step cannot be downloaded. */
+  readonly updateAvailable: boolean;
 }
 
 export interface PlanDescription {
@@ -34,6 +36,10 @@ export interface PlanDescription {
   readonly steps: PlannedStep[];
   readonly platformUpgrade: null | { readonly requiredVersion: string };
   readonly totalSize: number;
+  /** How the client installs each step's update: unpacked into the templates folder, or as one file. */
+  readonly packageFormat: PackageFormat;
+  /** The steps' versions that have no update file yet, in chain order. */
+  readonly missingUpdates: string[];
 }
 
 /**
@@ -49,6 +55,7 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     target?: string | null;
     platformVersion?: string | null;
   },
+  packageFormat: PackageFormat,
 ): PlanDescription {
   const from = normalizeVersion(request.version, "version");
   const { configuration } = request;
@@ -63,13 +70,17 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     ...(request.target != null ? { target: request.target } : {}),
     ...(request.platformVersion != null ? { platformVersion: request.platformVersion } : {}),
   });
-  const steps = plan.steps.map(({ release }) => ({
-    version: release.version,
-    releaseId: release.id,
-    releasedOn: release.releasedOn,
-    minPlatformVersion: release.minPlatformVersion,
-    distribution: release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null,
-  }));
+  const steps = plan.steps.map(({ release }) => {
+    const distribution = release.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION) ?? null;
+    return {
+      version: release.version,
+      releaseId: release.id,
+      releasedOn: release.releasedOn,
+      minPlatformVersion: release.minPlatformVersion,
+      distribution,
+      updateAvailable: distribution !== null,
+    };
+  });
   return {
     status: plan.status,
     configuration,
@@ -78,5 +89,7 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     steps,
     platformUpgrade: plan.platformUpgrade,
     totalSize: steps.reduce((sum, step) => sum + (step.distribution?.size ?? 0), 0),
+    packageFormat,
+    missingUpdates: steps.filter((step) => !step.updateAvailable).map((step) => step.version),
   };
 }

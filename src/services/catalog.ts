@@ -6,15 +6,21 @@ import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable }
 import {
   CONFIGURATION_KINDS,
   type ConfigurationKind,
+  DEFAULT_PACKAGE_FORMAT,
+  distributionKindsOf,
   EDITIONS,
   type Edition,
+  isUpdatePackage,
+  type PackageFormat,
   RELEASE_DOCUMENTS,
   type ReleaseDocuments,
   type ReleaseStatus,
+  UPDATE_DISTRIBUTION,
   validateChannel,
   validateCode,
   validateDistributionKind,
   validateFileName,
+  validatePackageFormat,
   validateSha256,
 } from "../domain/catalogue.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -23,6 +29,7 @@ import { badRequest, conflict, notFound, unprocessable } from "../domain/errors.
 import { compareVersions, normalizeVersion, versionSortKey } from "../domain/version.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { recordAudit } from "./audit.ts";
+import { checkUpdatePackage } from "./update-packages.ts";
 
 export interface Configuration {
   readonly code: string;
@@ -30,6 +37,7 @@ export interface Configuration {
   readonly kind: ConfigurationKind;
   readonly vendor: string;
   readonly programName: string | null;
+  readonly packageFormat: PackageFormat;
 }
 
 export interface Product {
@@ -60,6 +68,8 @@ export interface Release {
   readonly updateFrom: string[];
   readonly publishedAt: string | null;
   readonly distributions: Distribution[];
+  /** Whether the release has the `update` file a plan step through it downloads. */
+  readonly hasUpdateDistribution: boolean;
 }
 
 export interface ReleaseWithDocuments extends Release {
@@ -92,6 +102,7 @@ function toConfiguration(row: Selectable<ConfigurationsTable>): Configuration {
     kind: row.kind as ConfigurationKind,
     vendor: row.vendor,
     programName: row.program_name,
+    packageFormat: row.package_format as PackageFormat,
   };
 }
 
@@ -112,6 +123,7 @@ function toRelease(row: Selectable<ReleasesTable>, distributions: Distribution[]
     updateFrom: JSON.parse(row.update_from) as string[],
     publishedAt: row.published_at,
     distributions,
+    hasUpdateDistribution: distributions.some((d) => d.kind === UPDATE_DISTRIBUTION),
   };
 }
 
@@ -204,6 +216,46 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       .execute();
   }
 
+  /** A published release is something to download: it has at least one file. */
+  async function assertHasFiles(trx: Kysely<Database>, release: Selectable<ReleasesTable>) {
+    const file = await trx
+      .selectFrom("distributions")
+      .select("id")
+      .where("release_id", "=", release.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (!file) {
+      throw unprocessable(
+        "release_without_files",
+        `${release.configuration_code} ${release.version} has no distribution yet; upload its files before publishing it.`,
+        { release: release.id },
+      );
+    }
+  }
+
+  const filesImmutable = (release: Selectable<ReleasesTable>, kind: string) =>
+    conflict(
+      "release_files_immutable",
+      `${release.configuration_code} ${release.version} is no longer a draft: its ${kind} file cannot be replaced ` +
+        "(downloads under way and the signed metadata name it). Publish a new release instead.",
+      { release: release.id, kind },
+    );
+
+  /**
+   * Whether the release is still a draft, taking its row lock (PostgreSQL) for the rest of the
+   * transaction: a publication waits until the upload is committed, and an upload that waited on a
+   * publication sees it.
+   */
+  async function lockDraft(trx: Kysely<Database>, id: string): Promise<boolean> {
+    const result = await trx
+      .updateTable("releases")
+      .set({ status: "draft" })
+      .where("id", "=", id)
+      .where("status", "=", "draft")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async function setStatus(
     id: string,
     status: ReleaseStatus,
@@ -213,6 +265,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
     if (row.status === status) return this_.getRelease(id);
     const now = clock.now().toISOString();
     await db.transaction().execute(async (trx) => {
+      if (status === "published") await assertHasFiles(trx, row);
       await trx
         .updateTable("releases")
         .set({
@@ -242,7 +295,14 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
     },
 
     async createConfiguration(
-      input: { code: string; name: string; kind: string; vendor?: string; programName?: string | null },
+      input: {
+        code: string;
+        name: string;
+        kind: string;
+        vendor?: string;
+        programName?: string | null;
+        packageFormat?: string;
+      },
       actorId: string | null,
     ): Promise<Configuration> {
       const code = validateCode(input.code, "configuration code");
@@ -256,6 +316,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         kind: input.kind as ConfigurationKind,
         vendor,
         programName: input.programName ?? null,
+        packageFormat: validatePackageFormat(input.packageFormat ?? DEFAULT_PACKAGE_FORMAT),
       };
       if (!configuration.name) throw badRequest("invalid_name", "name must not be empty.");
       const exists = () => conflict("configuration_exists", `Configuration ${code} exists already.`);
@@ -276,6 +337,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
                 kind: configuration.kind,
                 vendor,
                 program_name: configuration.programName,
+                package_format: configuration.packageFormat,
                 revision: 0,
                 created_at: clock.now().toISOString(),
               })
@@ -475,7 +537,9 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
 
     /**
      * Streams an upload into the blob store under a fresh key; the row appears only after the
-     * bytes were checked, and a replaced distribution's old bytes are removed after the commit.
+     * bytes were checked (not empty; a 1c configuration's update a package of this very version),
+     * and a replaced distribution's old bytes are removed after the commit. Only a draft's files
+     * may be replaced; a published or withdrawn release may still receive a kind it lacks.
      */
     async putDistribution(
       input: { releaseId: string; kind: string; fileName: string; body: Readable; sha256?: string | null },
@@ -485,7 +549,25 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const fileName = validateFileName(input.fileName);
       const expected = input.sha256 ? validateSha256(input.sha256) : null;
       const release = await releaseRow(input.releaseId);
-      const isPublished = release.status === "published";
+      const configuration = await requireConfiguration(release.configuration_code);
+      const allowed = distributionKindsOf(configuration.kind);
+      if (!allowed.includes(kind)) {
+        throw unprocessable(
+          "distribution_kind_not_allowed",
+          `${configuration.code} is of kind ${configuration.kind}; its releases take ${allowed.join(", ")}, not ${kind}.`,
+          { kind, allowed },
+        );
+      }
+      const previousOf = (trx: Kysely<Database>) =>
+        trx
+          .selectFrom("distributions")
+          .select(["id", "storage_key"])
+          .where("release_id", "=", release.id)
+          .where("kind", "=", kind)
+          .executeTakeFirst();
+      // Refused before a byte is stored; checked again, under the row lock, before the write.
+      if (release.status !== "draft" && (await previousOf(db))) throw filesImmutable(release, kind);
+      let wasDraft = true;
       const id = randomUUID();
       const storageKey = `distributions/${release.configuration_code}/${release.id}/${id}`;
       const stored = await blobs.put(storageKey, input.body, { sha256: expected });
@@ -496,16 +578,22 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
           `Another ${kind} upload for this release finished at the same moment; retry.`,
         );
       try {
+        if (stored.size === 0) {
+          throw unprocessable(
+            "empty_file",
+            `The ${kind} file ${fileName} is empty (0 bytes); nothing was stored.`,
+          );
+        }
+        if (isUpdatePackage(configuration.packageFormat, kind)) {
+          await checkUpdatePackage(blobs, storageKey, stored.size, release.version);
+        }
         await conflictOnDuplicate(
           () =>
             db.transaction().execute(async (trx) => {
-              const previous = await trx
-                .selectFrom("distributions")
-                .select(["id", "storage_key"])
-                .where("release_id", "=", release.id)
-                .where("kind", "=", kind)
-                .executeTakeFirst();
+              wasDraft = await lockDraft(trx, release.id);
+              const previous = await previousOf(trx);
               if (previous) {
+                if (!wasDraft) throw filesImmutable(release, kind);
                 replaced = previous.storage_key;
                 await trx.deleteFrom("distributions").where("id", "=", previous.id).execute();
               }
@@ -522,7 +610,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
                   created_at: clock.now().toISOString(),
                 })
                 .execute();
-              if (isPublished) await bumpRevision(trx, release.configuration_code);
+              if (!wasDraft) await bumpRevision(trx, release.configuration_code);
               await recordAudit(trx, clock.now(), {
                 actorId,
                 action: "distribution.put",
@@ -544,7 +632,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       }
       if (replaced) await blobs.delete(replaced);
       // A draft's files show in no plan and no signed metadata until it is published.
-      if (isPublished) await changed(release.configuration_code);
+      if (!wasDraft) await changed(release.configuration_code);
       return { id, kind, fileName, size: stored.size, sha256: stored.sha256 };
     },
 

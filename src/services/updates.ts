@@ -1,3 +1,4 @@
+import type { PackageFormat } from "../domain/catalogue.ts";
 import { notFound } from "../domain/errors.ts";
 import { describeUpdatePlan, type PlanDescription } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
@@ -19,6 +20,7 @@ const UNCHECKED_LIMIT_MS = 30_000;
 
 interface CachedGraph {
   readonly revision: number;
+  readonly packageFormat: PackageFormat;
   readonly graph: ReleaseGraph<Release>;
   readonly newestFirst: Release[];
   /** Plans are the same for every caller with the same request; they live as long as the graph. */
@@ -67,9 +69,13 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       cached.checkedAt = now;
       return cached;
     }
-    const newestFirst = await catalog.listReleases(configuration, ["published"]);
+    const [{ packageFormat }, newestFirst] = await Promise.all([
+      catalog.requireConfiguration(configuration),
+      catalog.listReleases(configuration, ["published"]),
+    ]);
     const entry: CachedGraph = {
       revision,
+      packageFormat,
       graph: new ReleaseGraph(newestFirst),
       newestFirst,
       plans: new Map(),
@@ -117,11 +123,11 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
     },
 
     async plan(request: PlanRequest): Promise<Plan> {
-      const { graph, plans } = await published(request.configuration);
+      const { graph, plans, packageFormat } = await published(request.configuration);
       const key = planKey(request);
       const cached = plans.get(key);
       if (cached) return cached;
-      const result = describeUpdatePlan(graph, request);
+      const result = describeUpdatePlan(graph, request, packageFormat);
       if (plans.size >= MAX_CACHED_PLANS) plans.clear();
       plans.set(key, result);
       return result;

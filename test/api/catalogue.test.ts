@@ -3,8 +3,15 @@ import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createConfiguration, createRelease, uploadDistribution } from "../support/catalogue-fixtures.ts";
+import { DISTRIBUTION_KINDS } from "../../src/domain/catalogue.ts";
+import {
+  createConfiguration,
+  createRelease,
+  updatePackage,
+  uploadDistribution,
+} from "../support/catalogue-fixtures.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
+import { zip } from "../support/zip.ts";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -21,6 +28,16 @@ for (const dialect of await availableDialects()) {
       t = await startTestApp(dialect);
     });
     after(() => t.close());
+
+    const distributionsOf = async (releaseId: string) =>
+      (
+        await t.upkeep.database.db
+          .selectFrom("distributions")
+          .select("id")
+          .where("release_id", "=", releaseId)
+          .orderBy("id")
+          .execute()
+      ).map((row) => row.id);
 
     describe("tokens", () => {
       it("issues a token for the right password and refuses a wrong one", async () => {
@@ -104,6 +121,7 @@ for (const dialect of await availableDialects()) {
           kind: "configuration",
           vendor: "1c",
           programName: null,
+          packageFormat: "1c",
         });
         await createConfiguration(t, "PLATFORM83", "platform");
         const again = await t.request({
@@ -272,6 +290,7 @@ for (const dialect of await availableDialects()) {
           .select("id")
           .where("version", "=", "3.0.9.28")
           .executeTakeFirstOrThrow();
+        await uploadDistribution(t, first.id, await updatePackage("3.0.9.28"));
         const published = await t.request({
           method: "POST",
           url: `/api/v1/admin/releases/${first.id}/publish`,
@@ -301,6 +320,7 @@ for (const dialect of await availableDialects()) {
           "channel",
           "configuration",
           "distributions",
+          "hasUpdateDistribution",
           "id",
           "itsIssue",
           "minPlatformVersion",
@@ -349,7 +369,7 @@ for (const dialect of await availableDialects()) {
           .select("id")
           .where("version", "=", "3.0.10.32")
           .executeTakeFirstOrThrow();
-        const bytes = Buffer.from("PK\u0003\u0004 an update package for 3.0.10.32");
+        const bytes = await updatePackage("3.0.10.32");
         const response = await t.request({
           method: "PUT",
           url: `/api/v1/admin/releases/${row.id}/distributions/update`,
@@ -372,24 +392,19 @@ for (const dialect of await availableDialects()) {
           await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token })
         ).json();
         const listed = releases.find((r: { version: string }) => r.version === "3.0.10.32");
-        assert.deepEqual(listed.distributions, [distribution]);
+        assert.deepEqual(
+          listed.distributions.find((d: { kind: string }) => d.kind === "update"),
+          distribution,
+        );
+        assert.equal(listed.hasUpdateDistribution, true);
       });
 
-      it("replaces a distribution of the same kind and removes the old bytes", async () => {
-        const row = await t.upkeep.database.db
-          .selectFrom("releases")
-          .select("id")
-          .where("version", "=", "3.0.10.33")
-          .executeTakeFirstOrThrow();
-        await uploadDistribution(t, row.id, Buffer.from("first"));
+      it("replaces a draft's distribution of the same kind and removes the old bytes", async () => {
+        const row = await createRelease(t, { version: "3.0.10.40", publish: false });
+        await uploadDistribution(t, row.id, await updatePackage("3.0.10.40", Buffer.from("first")));
         const blobsBefore = filesUnder(join(t.environment.dataDir, "blobs")).length;
-        const second = await uploadDistribution(
-          t,
-          row.id,
-          Buffer.from("second, longer"),
-          "update",
-          "1cv8-fixed.zip",
-        );
+        const secondBytes = await updatePackage("3.0.10.40", Buffer.from("second, longer"));
+        const second = await uploadDistribution(t, row.id, secondBytes, "update", "1cv8-fixed.zip");
         assert.equal(filesUnder(join(t.environment.dataDir, "blobs")).length, blobsBefore);
         const rows = await t.upkeep.database.db
           .selectFrom("distributions")
@@ -398,14 +413,8 @@ for (const dialect of await availableDialects()) {
           .execute();
         assert.equal(rows.length, 1);
         assert.equal(rows[0]!.id, second.id);
-        assert.equal(Number(rows[0]!.size), 14);
-        await uploadDistribution(
-          t,
-          row.id,
-          Buffer.from("platform bytes"),
-          "platform-windows-x64",
-          "setup.exe",
-        );
+        assert.equal(Number(rows[0]!.size), secondBytes.length);
+        await uploadDistribution(t, row.id, Buffer.from("full bytes"), "full", "setup.zip");
         const kinds = await t.upkeep.database.db
           .selectFrom("distributions")
           .select("kind")
@@ -414,8 +423,39 @@ for (const dialect of await availableDialects()) {
           .execute();
         assert.deepEqual(
           kinds.map((k) => k.kind),
-          ["platform-windows-x64", "update"],
+          ["full", "update"],
         );
+      });
+
+      it("adds a kind a published release lacks, but never replaces one of its files", async () => {
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.10.33")
+          .executeTakeFirstOrThrow();
+        const fixed = await uploadDistribution(
+          t,
+          row.id,
+          await updatePackage("3.0.10.33", Buffer.from("fixed")),
+          "update",
+          "1cv8-fixed.zip",
+        );
+        const blobsBefore = filesUnder(join(t.environment.dataDir, "blobs"));
+        for (const kind of ["update", "full"]) {
+          const replaced = await t.request({
+            method: "PUT",
+            url: `/api/v1/admin/releases/${row.id}/distributions/${kind}`,
+            token: t.adminToken,
+            headers: { "content-type": "application/octet-stream", "x-filename": "1cv8.zip" },
+            payload: await updatePackage("3.0.10.33", Buffer.from("a second try")),
+          });
+          assert.equal(replaced.statusCode, 409, replaced.body);
+          assert.equal(replaced.json().code, "release_files_immutable");
+        }
+        assert.deepEqual(filesUnder(join(t.environment.dataDir, "blobs")), blobsBefore);
+        const { token } = await t.signUp("support");
+        const file = await t.request({ method: "GET", url: `/api/v1/distributions/${fixed.id}/file`, token });
+        assert.equal(file.statusCode, 200, "the published file is still served under its id");
       });
 
       it("answers HEAD with the file's headers, no body, and no download logged", async () => {
@@ -446,6 +486,7 @@ for (const dialect of await availableDialects()) {
           .where("version", "=", "3.0.9.28")
           .executeTakeFirstOrThrow();
         const before = filesUnder(join(t.environment.dataDir, "blobs"));
+        const rowsBefore = await distributionsOf(row.id);
         const response = await t.request({
           method: "PUT",
           url: `/api/v1/admin/releases/${row.id}/distributions/full`,
@@ -460,12 +501,7 @@ for (const dialect of await availableDialects()) {
         assert.equal(response.statusCode, 422);
         assert.equal(response.json().code, "checksum_mismatch");
         assert.deepEqual(filesUnder(join(t.environment.dataDir, "blobs")), before);
-        const rows = await t.upkeep.database.db
-          .selectFrom("distributions")
-          .select("id")
-          .where("release_id", "=", row.id)
-          .execute();
-        assert.equal(rows.length, 0);
+        assert.deepEqual(await distributionsOf(row.id), rowsBefore);
       });
 
       it("refuses bad uploads with clear problems", async () => {
@@ -474,6 +510,7 @@ for (const dialect of await availableDialects()) {
           .select("id")
           .where("version", "=", "3.0.9.28")
           .executeTakeFirstOrThrow();
+        const rowsBefore = await distributionsOf(row.id);
         const cases: Array<[string, Record<string, string>, number, string]> = [
           [`/api/v1/admin/releases/${row.id}/distributions/update`, {}, 400, "validation_failed"],
           [
@@ -512,13 +549,187 @@ for (const dialect of await availableDialects()) {
           assert.equal(response.statusCode, status, `${url} ${JSON.stringify(headers)}: ${response.body}`);
           assert.equal(response.json().code, code);
         }
-        const rows = await t.upkeep.database.db
-          .selectFrom("distributions")
-          .select("id")
-          .where("release_id", "=", row.id)
-          .execute();
-        assert.equal(rows.length, 0);
+        assert.deepEqual(await distributionsOf(row.id), rowsBefore);
         assert.deepEqual(readdirSync(join(t.environment.dataDir, "blobs", ".tmp")), []);
+      });
+
+      it("refuses an empty file and, for a 1c configuration, an update that is not its package", async () => {
+        const release = await createRelease(t, { version: "3.0.10.50", publish: false });
+        const unsafe = await zip([
+          { name: "UpdInfo.txt", data: Buffer.from("Version=3.0.10.50\r\n") },
+          { name: "up/evil.txt", data: Buffer.from("x") },
+        ]);
+        const cases: Array<[string, Buffer, string]> = [
+          ["update", Buffer.alloc(0), "empty_file"],
+          ["full", Buffer.alloc(0), "empty_file"],
+          ["update", Buffer.from("MZ an installer, not a zip"), "not_a_package"],
+          ["update", await zip([{ name: "1cv8.cfu", data: Buffer.from("cfu") }]), "package_without_updinfo"],
+          [
+            "update",
+            await zip([{ name: "docs/UpdInfo.txt", data: Buffer.from("Version=3.0.10.50\r\n") }]),
+            "package_without_updinfo",
+          ],
+          [
+            "update",
+            await zip([{ name: "UpdInfo.txt", data: Buffer.from("no keys here") }]),
+            "invalid_upd_info",
+          ],
+          ["update", await updatePackage("3.0.10.49"), "package_version_mismatch"],
+          // The same bytes with the entry renamed to climb out of the templates folder.
+          [
+            "update",
+            Buffer.from(unsafe.toString("latin1").replaceAll("up/evil", "../evil"), "latin1"),
+            "package_unsafe_path",
+          ],
+        ];
+        const blobsBefore = filesUnder(join(t.environment.dataDir, "blobs"));
+        for (const [kind, bytes, code] of cases) {
+          const response = await t.request({
+            method: "PUT",
+            url: `/api/v1/admin/releases/${release.id}/distributions/${kind}`,
+            token: t.adminToken,
+            headers: { "content-type": "application/octet-stream", "x-filename": "1cv8.zip" },
+            payload: bytes,
+          });
+          assert.equal(response.statusCode, 422, `${code}: ${response.body}`);
+          assert.equal(response.json().code, code);
+          assert.ok(response.json().detail.length > 20, "the problem says what is missing");
+        }
+        const mismatch = await t.request({
+          method: "PUT",
+          url: `/api/v1/admin/releases/${release.id}/distributions/update`,
+          token: t.adminToken,
+          headers: { "content-type": "application/octet-stream", "x-filename": "1cv8.zip" },
+          payload: await updatePackage("3.0.10.49"),
+        });
+        assert.match(mismatch.json().detail, /Version=3\.0\.10\.49.*3\.0\.10\.50/);
+        assert.deepEqual(await distributionsOf(release.id), [], "no row");
+        assert.deepEqual(filesUnder(join(t.environment.dataDir, "blobs")), blobsBefore, "no blob");
+        // Any other kind of a 1c configuration is an installer: any non-empty bytes.
+        await uploadDistribution(t, release.id, Buffer.from("MZ a setup program"), "full", "setup.exe");
+      });
+
+      it("takes any non-empty file as the update of a file configuration", async () => {
+        const created = await createConfiguration(t, "TOOLS", "configuration", "file");
+        assert.equal(created.packageFormat, "file");
+        const badFormat = await t.request({
+          method: "POST",
+          url: "/api/v1/admin/configurations",
+          token: t.adminToken,
+          body: { code: "TOOLS2", name: "Tools", kind: "configuration", packageFormat: "msi" },
+        });
+        assert.equal(badFormat.statusCode, 400);
+        assert.equal(badFormat.json().code, "validation_failed");
+        const release = await createRelease(t, {
+          configuration: "TOOLS",
+          version: "2.1.0.0",
+          publish: false,
+        });
+        const empty = await t.request({
+          method: "PUT",
+          url: `/api/v1/admin/releases/${release.id}/distributions/update`,
+          token: t.adminToken,
+          headers: { "content-type": "application/octet-stream", "x-filename": "tools-setup.exe" },
+          payload: Buffer.alloc(0),
+        });
+        assert.equal(empty.statusCode, 422);
+        assert.equal(empty.json().code, "empty_file");
+        const uploaded = await uploadDistribution(
+          t,
+          release.id,
+          Buffer.from("MZ tools installer"),
+          "update",
+          "tools-setup.exe",
+        );
+        assert.equal(uploaded.fileName, "tools-setup.exe");
+        await t.request({
+          method: "POST",
+          url: `/api/v1/admin/releases/${release.id}/publish`,
+          token: t.adminToken,
+        });
+        const { token } = await t.signUp("support");
+        const listed = (await t.request({ method: "GET", url: "/api/v1/configurations", token })).json();
+        assert.equal(listed.find((c: { code: string }) => c.code === "TOOLS").packageFormat, "file");
+        const plan = await t.request({
+          method: "POST",
+          url: "/api/v1/updates/plan",
+          token,
+          body: { configuration: "TOOLS", version: "2.0.0.0", target: "2.1.0.0" },
+        });
+        assert.equal(plan.json().packageFormat, "file", plan.body);
+      });
+
+      it("takes platform kinds on platform releases only, package kinds on the others", async () => {
+        const hrm = await createRelease(t, { version: "3.0.10.60", publish: false });
+        const platform = await createRelease(t, {
+          configuration: "PLATFORM83",
+          version: "8.3.5.1000",
+          publish: false,
+        });
+        const put = (id: string, kind: string) =>
+          t.request({
+            method: "PUT",
+            url: `/api/v1/admin/releases/${id}/distributions/${kind}`,
+            token: t.adminToken,
+            headers: { "content-type": "application/octet-stream", "x-filename": "setup.exe" },
+            payload: Buffer.from("MZ setup"),
+          });
+        for (const [id, kind] of [
+          [hrm.id, "platform-windows-x64"],
+          [platform.id, "update"],
+          [platform.id, "full"],
+        ] as const) {
+          const response = await put(id, kind);
+          assert.equal(response.statusCode, 422, response.body);
+          assert.equal(response.json().code, "distribution_kind_not_allowed");
+        }
+        for (const kind of ["platform-amiga", "updates", "UPDATE"]) {
+          const response = await put(platform.id, kind);
+          assert.equal(response.statusCode, 400, kind);
+          assert.equal(response.json().code, "invalid_distribution_kind");
+        }
+        assert.equal((await put(platform.id, "platform-windows-x64")).statusCode, 201);
+        assert.equal((await put(platform.id, "platform-linux-deb-x64")).statusCode, 201);
+      });
+
+      it("publishes no release without a file", async () => {
+        const release = await createRelease(t, { version: "3.0.10.70", publish: false });
+        const publish = () =>
+          t.request({
+            method: "POST",
+            url: `/api/v1/admin/releases/${release.id}/publish`,
+            token: t.adminToken,
+          });
+        const refused = await publish();
+        assert.equal(refused.statusCode, 422);
+        assert.equal(refused.json().code, "release_without_files");
+        const row = await t.upkeep.database.db
+          .selectFrom("releases")
+          .select("status")
+          .where("id", "=", release.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.status, "draft");
+        await uploadDistribution(t, release.id, await updatePackage("3.0.10.70"));
+        assert.equal((await publish()).statusCode, 200);
+      });
+
+      it("keeps a withdrawn release's files as they are too", async () => {
+        const release = await createRelease(t, { version: "3.0.10.80" });
+        const withdrawn = await t.request({
+          method: "POST",
+          url: `/api/v1/admin/releases/${release.id}/withdraw`,
+          token: t.adminToken,
+        });
+        assert.equal(withdrawn.statusCode, 200);
+        const replaced = await t.request({
+          method: "PUT",
+          url: `/api/v1/admin/releases/${release.id}/distributions/full`,
+          token: t.adminToken,
+          headers: { "content-type": "application/octet-stream", "x-filename": "setup.zip" },
+          payload: Buffer.from("another full distribution"),
+        });
+        assert.equal(replaced.statusCode, 409);
+        assert.equal(replaced.json().code, "release_files_immutable");
       });
     });
 
@@ -548,7 +759,19 @@ for (const dialect of await availableDialects()) {
         assert.equal(plan.steps[0].distribution.fileName, "1cv8-fixed.zip");
         assert.equal(plan.steps[1].distribution, null);
         assert.equal(plan.steps[1].minPlatformVersion, "8.3.5.1000");
-        assert.equal(plan.totalSize, 14);
+        assert.equal(plan.totalSize, plan.steps[0].distribution.size);
+        // 3.0.12.5 was published with its full distribution only: the chain cannot be downloaded yet.
+        assert.deepEqual(
+          plan.steps.map((s: { updateAvailable: boolean }) => s.updateAvailable),
+          [true, false],
+        );
+        assert.deepEqual(plan.missingUpdates, ["3.0.12.5"]);
+        assert.equal(plan.packageFormat, "1c");
+        const listed = (
+          await t.request({ method: "GET", url: "/api/v1/configurations/HRM/releases", token })
+        ).json() as { version: string; hasUpdateDistribution: boolean }[];
+        assert.equal(listed.find((r) => r.version === "3.0.12.5")?.hasUpdateDistribution, false);
+        assert.equal(listed.find((r) => r.version === "3.0.10.33")?.hasUpdateDistribution, true);
         assert.deepEqual(plan.platformUpgrade, { requiredVersion: "8.3.5.1000" });
         const release = await t.request({
           method: "GET",
@@ -685,6 +908,10 @@ for (const dialect of await availableDialects()) {
         ]) {
           assert.ok(openapi.paths[path], `OpenAPI documents ${path}`);
         }
+        const kind = openapi.paths["/api/v1/admin/releases/{id}/distributions/{kind}"].put.parameters.find(
+          (p: { name: string }) => p.name === "kind",
+        );
+        assert.deepEqual(kind.schema.enum, [...DISTRIBUTION_KINDS]);
         const health = await t.request({ method: "GET", url: "/healthz" });
         assert.equal(health.headers["x-content-type-options"], "nosniff");
         const docs = await t.request({ method: "GET", url: "/api/docs/" });

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createConfiguration, createRelease, uploadDistribution } from "../support/catalogue-fixtures.ts";
+import {
+  createConfiguration,
+  createRelease,
+  updatePackage,
+  uploadDistribution,
+} from "../support/catalogue-fixtures.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
 import {
   clientHolding,
@@ -45,7 +50,10 @@ for (const dialect of await availableDialects()) {
       for (const configuration of ["ACC", "ENT", "HR", "SOLO"]) {
         const release = await createRelease(t, { configuration, version: "1.0.1.1" });
         releases[configuration] = release.id;
-        const bytes = Buffer.from(`${configuration} update distribution `.repeat(50));
+        const bytes = await updatePackage(
+          "1.0.1.1",
+          Buffer.from(`${configuration} update distribution `.repeat(50)),
+        );
         const uploaded = await uploadDistribution(t, release.id, bytes);
         files[configuration] = {
           id: uploaded.id,

@@ -149,10 +149,10 @@ describe("upkeep-client against a running server", () => {
     return text ? JSON.parse(text) : null;
   }
 
-  async function upload(releaseId: string, kind: string, bytes: Buffer) {
+  async function upload(releaseId: string, kind: string, bytes: Buffer, fileName = "1cv8.zip") {
     return admin("PUT", `/api/v1/admin/releases/${releaseId}/distributions/${kind}`, bytes, {
       "content-type": "application/octet-stream",
-      "x-filename": "1cv8.zip",
+      "x-filename": fileName,
     }) as Promise<{ id: string; sha256: string }>;
   }
 
@@ -175,13 +175,14 @@ describe("upkeep-client against a running server", () => {
     releases[version] = { id: release.id, distributionId: distribution.id, bytes };
   }
 
-  /** A new distribution changes the signed targets: the server signs its metadata anew (by its clock). */
+  /**
+   * Withdrawing a release and publishing it again changes the signed targets twice: the server signs
+   * its metadata anew (by its clock), and the catalogue ends as it was.
+   */
   async function resign() {
-    await upload(
-      releases["3.0.11.36"]!.id,
-      "full",
-      await zip([{ name: "1cv8.cf", data: randomBytes(1000) }]),
-    );
+    const { id } = releases["3.0.11.36"]!;
+    await admin("POST", `/api/v1/admin/releases/${id}/withdraw`);
+    await admin("POST", `/api/v1/admin/releases/${id}/publish`);
   }
 
   /**
@@ -749,6 +750,93 @@ describe("upkeep-client against a running server", () => {
       /must be refreshed: on a machine connected to the update server run `upkeep-client mirror --out <folder>`/,
     );
     assert.deepEqual(filesUnder(templates), []);
+  });
+
+  it("a file configuration's update is placed as one file in the version's folder", async () => {
+    await admin("POST", "/api/v1/admin/configurations", {
+      code: "TOOLS",
+      name: "Tools",
+      kind: "configuration",
+      vendor: "acme",
+      packageFormat: "file",
+    });
+    const installers: Record<string, Buffer> = {};
+    for (const [version, updateFrom] of [
+      ["1.0.0.0", []],
+      ["1.0.1.0", ["1.0.0.0"]],
+    ] as const) {
+      const release = await admin("POST", "/api/v1/admin/releases", {
+        configuration: "TOOLS",
+        version,
+        releasedOn: "2026-11-01",
+        updateFrom,
+      });
+      installers[version] = randomBytes(20_000);
+      await upload(release.id, "update", installers[version], `tools-${version}.exe`);
+      await admin("POST", `/api/v1/admin/releases/${release.id}/publish`);
+    }
+    const templates = join(work, "tmplts-tools");
+    const args = ["download", "--configuration", "TOOLS", "--version", "1.0.0.0", "--templates", templates];
+    const run = await runClient(home, args);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const folder = join(templates, "acme", "TOOLS", "1_0_1_0");
+    assert.deepEqual(readdirSync(folder), ["tools-1.0.1.0.exe"]);
+    assert.deepEqual(readFileSync(join(folder, "tools-1.0.1.0.exe")), installers["1.0.1.0"]);
+    assert.deepEqual(
+      readdirSync(join(templates, "acme", "TOOLS")),
+      ["1_0_1_0"],
+      "nothing half-installed beside",
+    );
+
+    const again = await runClient(home, args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Every step is already in the templates directory/);
+  });
+
+  it("a release without its update file yet is named plainly, with exit code 7, and nothing is installed", async () => {
+    // 1.0.2.0 is published with its full distribution only: the chain 1.0.1.0 -> 1.0.3.0 passes through it.
+    for (const [version, updateFrom, kind] of [
+      ["1.0.2.0", ["1.0.1.0"], "full"],
+      ["1.0.3.0", ["1.0.2.0"], "update"],
+    ] as const) {
+      const release = await admin("POST", "/api/v1/admin/releases", {
+        configuration: "TOOLS",
+        version,
+        releasedOn: "2026-11-01",
+        updateFrom,
+      });
+      await upload(release.id, kind, randomBytes(1000), `tools-${version}.exe`);
+      await admin("POST", `/api/v1/admin/releases/${release.id}/publish`);
+    }
+    const templates = join(work, "tmplts-tools-missing");
+    const message = /Release 1\.0\.2\.0 of TOOLS has no update file yet.*ask the vendor or try again later/;
+    const options = ["--configuration", "TOOLS", "--version", "1.0.1.0"];
+    const check = await runClient(home, ["check", ...options]);
+    assert.equal(check.code, 7, check.stderr);
+    assert.match(check.stdout, message);
+    for (const command of [
+      ["download", ...options, "--templates", templates],
+      [
+        "update",
+        ...options,
+        "--templates",
+        templates,
+        "--download",
+        "--backup-cmd",
+        "true",
+        "--apply-cmd",
+        "true",
+      ],
+    ]) {
+      const run = await runClient(home, command);
+      assert.equal(run.code, 7, `${command[0]}: ${run.stdout}\n${run.stderr}`);
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+      assert.deepEqual(filesUnder(templates), []);
+    }
+    const json = await runClient(home, ["download", ...options, "--templates", templates, "--json"]);
+    const error = jsonLines(json.stdout).find((line) => line.event === "error");
+    assert.equal(error?.code, "update_missing");
   });
 
   it("an unreachable server gives exit code 5 and installs nothing", async () => {

@@ -1,15 +1,42 @@
+import { formatUpdInfo } from "../../src/domain/upd-info.ts";
 import type { TestApp } from "./harness.ts";
+import { zip } from "./zip.ts";
 
 /** Small helpers that drive the admin API the way vendor staff would. */
-export async function createConfiguration(t: TestApp, code = "HRM", kind = "configuration") {
+export async function createConfiguration(
+  t: TestApp,
+  code = "HRM",
+  kind = "configuration",
+  packageFormat?: "1c" | "file",
+) {
   const response = await t.request({
     method: "POST",
     url: "/api/v1/admin/configurations",
     token: t.adminToken,
-    body: { code, name: `Configuration ${code}`, kind, vendor: "1c" },
+    body: {
+      code,
+      name: `Configuration ${code}`,
+      kind,
+      vendor: "1c",
+      ...(packageFormat ? { packageFormat } : {}),
+    },
   });
   if (response.statusCode !== 201) throw new Error(`configuration: ${response.statusCode} ${response.body}`);
   return response.json();
+}
+
+/** The smallest 1C update package of `version`: a zip holding UpdInfo.txt (and `payload` as 1cv8.cfu). */
+export function updatePackage(
+  version: string,
+  payload = Buffer.from(`update to ${version}`),
+): Promise<Buffer> {
+  return zip([
+    {
+      name: "UpdInfo.txt",
+      data: Buffer.from(formatUpdInfo({ version, fromVersions: [], updateDate: "2026-11-01" })),
+    },
+    { name: "1cv8.cfu", data: payload, compress: false },
+  ]);
 }
 
 export async function createRelease(
@@ -38,6 +65,14 @@ export async function createRelease(
   if (response.statusCode !== 201) throw new Error(`release: ${response.statusCode} ${response.body}`);
   const release = response.json() as { id: string; version: string };
   if (input.publish !== false) {
+    // Only a release with a file is published; a full distribution leaves the update to the test.
+    await uploadDistribution(
+      t,
+      release.id,
+      Buffer.from(`full distribution of ${input.version}`),
+      "full",
+      "setup.zip",
+    );
     const published = await t.request({
       method: "POST",
       url: `/api/v1/admin/releases/${release.id}/publish`,

@@ -16,13 +16,16 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { DownloadHTTPError, ExpiredMetadataError } from "tuf-js/dist/error.js";
 import { ApiClient } from "../../src/client/api.ts";
+import { updateMissingError } from "../../src/client/commands/shared.ts";
 import { type DownloadProgress, downloadDistribution, partPaths } from "../../src/client/download.ts";
 import { ClientError, EXIT } from "../../src/client/errors.ts";
 import { planFromReleases } from "../../src/client/source.ts";
 import {
   checkFolderName,
   INSTALL_RECORD,
+  installFile,
   installPackage,
+  isFileInstalled,
   isInside,
   planTemplates,
   scanTemplates,
@@ -360,6 +363,45 @@ describe("unpacking and installing packages", () => {
   });
 });
 
+describe("installing a file configuration's update", () => {
+  it("places the file as the only one of the version's folder, replacing an older copy atomically", async () => {
+    const root = join(work, "tmplts-file");
+    const file = join(work, "downloaded.part");
+    const bytes = randomBytes(5000);
+    writeFileSync(file, bytes);
+    const folder = join(root, "acme", "TOOLS", "2_1_0_0");
+    const expected = { size: bytes.length, sha256: sha256(bytes) };
+    assert.equal(await isFileInstalled(folder, "tools setup.exe", expected), false);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "old-setup.exe"), "an interrupted earlier copy");
+
+    assert.deepEqual(await installFile(file, folder, "tools setup.exe", { root }), ["tools setup.exe"]);
+    assert.deepEqual(readdirSync(folder), ["tools setup.exe"]);
+    assert.deepEqual(readFileSync(join(folder, "tools setup.exe")), bytes);
+    assert.deepEqual(readdirSync(join(root, "acme", "TOOLS")), ["2_1_0_0"], "no temporary folder left");
+    assert.equal(await isFileInstalled(folder, "tools setup.exe", expected), true);
+    assert.equal(
+      await isFileInstalled(folder, "tools setup.exe", { ...expected, sha256: "0".repeat(64) }),
+      false,
+      "a file of the same size but other bytes is not this step",
+    );
+  });
+
+  it("refuses a file name that is not one plain name, writing nothing", async () => {
+    const root = join(work, "tmplts-file-bad");
+    const file = join(work, "downloaded-bad.part");
+    writeFileSync(file, "bytes");
+    for (const name of ["../escape.exe", "sub/dir.exe", ".."]) {
+      await assert.rejects(
+        installFile(file, join(root, "acme", "TOOLS", "2_1_0_0"), name, { root }),
+        (error: unknown) => error instanceof ClientError && error.exitCode === EXIT.verification,
+        name,
+      );
+    }
+    assert.ok(!existsSync(join(root, "acme")));
+  });
+});
+
 describe("install folders from unsigned names", () => {
   const refused = (pattern: RegExp) => (error: unknown) =>
     error instanceof ClientError &&
@@ -449,6 +491,7 @@ describe("planning from a mirror's release list", () => {
     distributions: [
       { id: `d-${version}`, kind: "update", fileName: "1cv8.zip", size, sha256: "0".repeat(64) },
     ],
+    hasUpdateDistribution: true,
   });
   const allowed = { allowed: true, code: null, detail: null, month: null };
 
@@ -484,6 +527,38 @@ describe("planning from a mirror's release list", () => {
         error instanceof AppError &&
         error.code === "no_published_releases" &&
         error.message === "CFG has no published release yet.",
+    );
+  });
+
+  it("marks the steps whose release has no update file yet, and carries the package format", () => {
+    const gap = { ...release("1.0.0.2", ["1.0.0.1"], 20), distributions: [], hasUpdateDistribution: false };
+    const releases = [release("1.0.0.3", ["1.0.0.2"], 30), gap];
+    const plan = planFromReleases(releases, { configuration: "CFG", version: "1.0.0.1" }, allowed);
+    assert.deepEqual(
+      plan.steps.map((s) => [s.version, s.updateAvailable]),
+      [
+        ["1.0.0.2", false],
+        ["1.0.0.3", true],
+      ],
+    );
+    assert.deepEqual(plan.missingUpdates, ["1.0.0.2"]);
+    assert.equal(plan.packageFormat, "1c", "a mirror from before package formats holds 1c configurations");
+    const file = planFromReleases(releases, { configuration: "CFG", version: "1.0.0.2" }, allowed, "file");
+    assert.equal(file.packageFormat, "file");
+    assert.deepEqual(file.missingUpdates, []);
+  });
+
+  it("says plainly which releases have no update file yet, with its own exit code", () => {
+    const one = updateMissingError("HRM", ["1.0.2.0"]);
+    assert.equal(one.exitCode, EXIT.updateMissing);
+    assert.equal(one.code, "update_missing");
+    assert.match(
+      one.message,
+      /^Release 1\.0\.2\.0 of HRM has no update file yet.*ask the vendor or try again later\.$/,
+    );
+    assert.match(
+      updateMissingError("HRM", ["1.0.2.0", "1.0.3.0"]).message,
+      /^Releases 1\.0\.2\.0, 1\.0\.3\.0 of HRM have/,
     );
   });
 

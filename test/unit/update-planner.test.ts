@@ -631,22 +631,26 @@ describe("describeUpdatePlan", () => {
   );
 
   it("plans to the newest release when target and platform are left out", () => {
-    const plan = describeUpdatePlan(graph, {
-      configuration: "HRM",
-      version: "1.0.0.0",
-      target: null,
-      platformVersion: null,
-    });
+    const plan = describeUpdatePlan(
+      graph,
+      {
+        configuration: "HRM",
+        version: "1.0.0.0",
+        target: null,
+        platformVersion: null,
+      },
+      "1c",
+    );
     assert.equal(plan.to, "1.0.3.0");
   });
 
   it("refuses an empty target or platform version instead of ignoring it", () => {
     const plan = (request: { target?: string; platformVersion?: string }) => () =>
-      describeUpdatePlan(graph, { configuration: "HRM", version: "1.0.0.0", ...request });
+      describeUpdatePlan(graph, { configuration: "HRM", version: "1.0.0.0", ...request }, "1c");
     assertAppError(plan({ target: "" }), "bad_request", "invalid_version", "target");
     assertAppError(plan({ platformVersion: "" }), "bad_request", "invalid_version", "platformVersion");
     assertAppError(
-      () => describeUpdatePlan(graph, { configuration: "HRM", version: "1.0" }),
+      () => describeUpdatePlan(graph, { configuration: "HRM", version: "1.0" }, "1c"),
       "bad_request",
       "invalid_version",
       "version",

@@ -3,7 +3,13 @@ import { EXIT } from "../errors.ts";
 import { formatBytes, type Output } from "../output.ts";
 import { openSession } from "../session.ts";
 import type { Plan } from "../types.ts";
-import { entitlementError, fetchPlan, type PlanOptions } from "./shared.ts";
+import {
+  entitlementError,
+  fetchPlan,
+  type PlanOptions,
+  updateMissingError,
+  withoutUpdate,
+} from "./shared.ts";
 
 function describePlan(out: Output, plan: Plan, platform: string | undefined): void {
   const headline = {
@@ -64,6 +70,14 @@ export async function check(out: Output, options: PlanOptions): Promise<number> 
       month: plan.download.month,
     });
     return EXIT.entitlement;
+  }
+  const missing = withoutUpdate(plan.steps);
+  if (missing.length > 0) {
+    const error = updateMissingError(plan.configuration, missing);
+    out.info("");
+    out.info(error.message);
+    out.event("update-missing", { versions: missing });
+    return error.exitCode;
   }
   return plan.status === "no-path" ? EXIT.failure : EXIT.ok;
 }

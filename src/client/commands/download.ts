@@ -1,6 +1,7 @@
 /** download: fetches and verifies every missing step of the plan, then installs them into the templates directory. */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { DEFAULT_PACKAGE_FORMAT } from "../../domain/catalogue.ts";
 import { countOf } from "../../domain/text.ts";
 import { tufTargetPath } from "../../tuf/targets.ts";
 import { ClientError, EXIT, verificationFailed } from "../errors.ts";
@@ -9,13 +10,22 @@ import type { Output } from "../output.ts";
 import { openSession, openVerifiedUpdater } from "../session.ts";
 import {
   configurationFolder,
+  installFile,
   installPackage,
+  isFileInstalled,
   isInstalled,
   sweepTemporaryFolders,
   versionFolder,
 } from "../templates.ts";
 import type { PlanStep } from "../types.ts";
-import { entitlementError, fetchPlan, fetchVerified, type PlanOptions } from "./shared.ts";
+import {
+  entitlementError,
+  fetchPlan,
+  fetchVerified,
+  type PlanOptions,
+  updateMissingError,
+  withoutUpdate,
+} from "./shared.ts";
 
 interface Fetched {
   readonly step: PlanStep;
@@ -54,18 +64,21 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
       `There is no chain of updates from ${plan.from} to ${plan.to} for ${plan.configuration}.`,
     );
   }
+  // A server from before package formats serves 1c configurations only.
+  const asFile = (plan.packageFormat ?? DEFAULT_PACKAGE_FORMAT) === "file";
+  const alreadyInstalled = async (step: PlanStep, folder: string) =>
+    asFile && step.distribution
+      ? isFileInstalled(folder, step.distribution.fileName, step.distribution)
+      : isInstalled(folder, step.version);
   mkdirSync(templates, { recursive: true });
   sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
-  const missing = plan.steps
-    .map((step) => ({ step, folder: versionFolder(dir, step.version) }))
-    .filter(({ step, folder }) => options.force || !isInstalled(folder, step.version));
-  for (const { step } of missing) {
-    if (!step.distribution) {
-      throw new ClientError(
-        `Release ${step.version} of ${plan.configuration} has no update distribution to download.`,
-      );
-    }
+  const missing: { step: PlanStep; folder: string }[] = [];
+  for (const step of plan.steps) {
+    const folder = versionFolder(dir, step.version);
+    if (options.force || !(await alreadyInstalled(step, folder))) missing.push({ step, folder });
   }
+  const withoutFile = withoutUpdate(missing.map(({ step }) => step));
+  if (withoutFile.length > 0) throw updateMissingError(plan.configuration, withoutFile);
   out.info(
     `Downloading ${missing.length} of ${countOf(plan.steps.length, "step")} of ${plan.configuration} ${plan.from} -> ${plan.to} ` +
       `into ${dir}`,
@@ -98,10 +111,12 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   const installed: string[] = [];
   for (const { step, file, folder } of fetched) {
-    const files = await installPackage(file, folder, step.version, {
-      root: templates,
-      minPlatformVersion: step.minPlatformVersion,
-    });
+    const files = asFile
+      ? await installFile(file, folder, step.distribution!.fileName, { root: templates })
+      : await installPackage(file, folder, step.version, {
+          root: templates,
+          minPlatformVersion: step.minPlatformVersion,
+        });
     rmSync(file, { force: true });
     installed.push(step.version);
     out.note(`Installed ${step.version} into ${folder} (${countOf(files.length, "file")})`, "installed", {

@@ -7,7 +7,7 @@ import type { Output } from "../output.ts";
 import type { Session } from "../session.ts";
 import type { UpdateSource } from "../source.ts";
 import { targetCustom, targetInfo, targetSha256, verifyFile } from "../tuf.ts";
-import type { Distribution, Plan } from "../types.ts";
+import type { Distribution, Plan, PlanStep } from "../types.ts";
 
 export interface PlanOptions {
   server?: string;
@@ -32,6 +32,23 @@ export function entitlementError(plan: Plan): ClientError {
       `${plan.download.detail ?? "no entitlement"}${plan.download.month ? ` (month ${plan.download.month})` : ""}`,
     EXIT.entitlement,
     plan.download.code ?? "not_entitled",
+  );
+}
+
+/** The steps' versions that have no update file to download (yet), in chain order. */
+export function withoutUpdate(steps: readonly PlanStep[]): string[] {
+  return steps.filter((step) => !step.distribution).map((step) => step.version);
+}
+
+export function updateMissingError(configuration: string, versions: readonly string[]): ClientError {
+  const releases =
+    versions.length === 1
+      ? `Release ${versions[0]} of ${configuration} has`
+      : `Releases ${versions.join(", ")} of ${configuration} have`;
+  return new ClientError(
+    `${releases} no update file yet, so the chain cannot be downloaded; ask the vendor or try again later.`,
+    EXIT.updateMissing,
+    "update_missing",
   );
 }
 

@@ -1,12 +1,14 @@
 import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { CONFIGURATION_KINDS, EDITIONS } from "../../domain/catalogue.ts";
+import { CONFIGURATION_KINDS, EDITIONS, invalidDistributionKind } from "../../domain/catalogue.ts";
 import type { ApiContext } from "../app.ts";
 import { requireRole } from "../auth.ts";
 import {
   ConfigurationSchema,
+  DistributionKindSchema,
   DistributionSchema,
+  PackageFormatSchema,
   ProblemSchema,
   ProductSchema,
   problemResponses,
@@ -49,6 +51,7 @@ export const adminCatalogRoutes =
             programName: Type.Optional(
               Type.String({ maxLength: 300, description: "The program's own name" }),
             ),
+            packageFormat: Type.Optional(PackageFormatSchema),
           }),
           response: { 201: ConfigurationSchema, ...adminResponses },
         },
@@ -112,7 +115,10 @@ export const adminCatalogRoutes =
         {
           schema: {
             tags: ["admin"],
-            summary: action === "publish" ? "Publish a release" : "Withdraw a release",
+            summary:
+              action === "publish"
+                ? "Publish a release (refused with 422 release_without_files while it has no file)"
+                : "Withdraw a release",
             params: IdParams,
             response: { 200: ReleaseWithDocumentsSchema, ...adminResponses },
           },
@@ -134,10 +140,24 @@ export const adminCatalogRoutes =
         "/api/v1/admin/releases/:id/distributions/:kind",
         {
           bodyLimit: Number.MAX_SAFE_INTEGER,
+          // An unknown kind keeps its own code rather than the generic validation_failed.
+          schemaErrorFormatter: (errors, context) =>
+            context === "params" && errors.some((error) => error.instancePath === "/kind")
+              ? invalidDistributionKind()
+              : new Error(
+                  errors.map((error) => `${context}${error.instancePath} ${error.message}`).join("; "),
+                ),
           schema: {
             tags: ["admin"],
-            summary: "Upload a distribution file (raw bytes); replaces one of the same kind",
-            params: Type.Object({ id: Type.String({ maxLength: 64 }), kind: Type.String({ maxLength: 64 }) }),
+            summary:
+              "Upload a distribution file (raw bytes); replaces one of the same kind while the release is a draft",
+            description:
+              "Refused with 422 when the file is empty (empty_file), when the kind does not fit the configuration " +
+              "(distribution_kind_not_allowed), and for the update of a 1c configuration when it is not a 1C update " +
+              "package of the release's version (not_a_package, package_unsafe_path, package_without_updinfo, " +
+              "invalid_upd_info, package_version_mismatch); with 409 release_files_immutable when a published or " +
+              "withdrawn release already has a file of this kind.",
+            params: Type.Object({ id: Type.String({ maxLength: 64 }), kind: DistributionKindSchema }),
             headers: Type.Object({
               "x-filename": Type.String({ minLength: 1, maxLength: 1000 }),
               "x-checksum-sha256": Type.Optional(Type.String()),

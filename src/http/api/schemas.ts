@@ -1,4 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { DISTRIBUTION_KINDS, type DistributionKind, PACKAGE_FORMATS } from "../../domain/catalogue.ts";
 
 /** Shared shapes for validation, serialisation and the OpenAPI document. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -14,8 +15,25 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, $id: "Problem" },
 );
 
+/** The closed list of distribution kinds, as an enum in the OpenAPI document. */
+export const DistributionKindSchema = Type.Unsafe<DistributionKind>({
+  type: "string",
+  enum: [...DISTRIBUTION_KINDS],
+  description:
+    "update, full and basic-to-prof on configurations and report forms; the platform-* installers on platform releases",
+});
+
+export const PackageFormatSchema = Type.Union(
+  PACKAGE_FORMATS.map((format) => Type.Literal(format)),
+  {
+    description:
+      "1c: the update is a 1C update package (a zip whose UpdInfo.txt names the release), unpacked into the templates folder; file: any installer or archive, placed as one file",
+  },
+);
+
 export const DistributionSchema = Type.Object({
   id: Type.String(),
+  // Not the enum: files stored before the list was closed keep their kinds.
   kind: Type.String(),
   fileName: Type.String(),
   size: Type.Integer(),
@@ -46,6 +64,9 @@ const releaseFields = {
   updateFrom: Type.Array(Type.String()),
   publishedAt: Nullable(Type.String()),
   distributions: Type.Array(DistributionSchema),
+  hasUpdateDistribution: Type.Boolean({
+    description: "Whether the release has its update file (a plan step through it downloads that file)",
+  }),
 };
 
 export const ReleaseSchema = Type.Object(releaseFields);
@@ -60,6 +81,7 @@ export const ConfigurationSchema = Type.Object({
   kind: Type.String(),
   vendor: Type.String(),
   programName: Nullable(Type.String()),
+  packageFormat: PackageFormatSchema,
 });
 
 export const ProductSchema = Type.Object({
@@ -82,10 +104,15 @@ export const PlanSchema = Type.Object({
       releasedOn: Type.String(),
       minPlatformVersion: Nullable(Type.String()),
       distribution: Nullable(DistributionSchema),
+      updateAvailable: Type.Boolean({ description: "False while the release has no update file yet" }),
     }),
   ),
   platformUpgrade: Nullable(Type.Object({ requiredVersion: Type.String() })),
   totalSize: Type.Integer(),
+  packageFormat: PackageFormatSchema,
+  missingUpdates: Type.Array(Type.String(), {
+    description: "Versions of the chain that have no update file yet: the chain cannot be downloaded whole",
+  }),
   download: Type.Object(
     {
       allowed: Type.Boolean(),
