@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { CONFIGURATION_KINDS, EDITIONS } from "../../domain/catalogue.ts";
 import type { ApiContext } from "../app.ts";
-import { requireRole } from "../auth.ts";
+import { requireUser } from "../auth.ts";
 import {
   ConfigurationSchema,
   DistributionSchema,
@@ -16,6 +16,7 @@ import {
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const adminResponses = { ...problemResponses, 409: ProblemSchema, 422: ProblemSchema };
+const ADMIN = { access: ["admin"] } as const;
 
 /** X-Filename may be percent-encoded, since header values cannot carry most non-ASCII names. */
 function decodeHeader(value: string | string[] | undefined): string | undefined {
@@ -52,9 +53,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ConfigurationSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createConfiguration(request.body, admin.id));
       },
     );
@@ -74,9 +76,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ProductSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createProduct(request.body, admin.id));
       },
     );
@@ -99,9 +102,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ReleaseWithDocumentsSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createRelease(request.body, admin.id));
       },
     );
@@ -116,9 +120,10 @@ export const adminCatalogRoutes =
             params: IdParams,
             response: { 200: ReleaseWithDocumentsSchema, ...adminResponses },
           },
+          config: ADMIN,
         },
         async (request) => {
-          const admin = requireRole(request, "admin");
+          const admin = requireUser(request);
           return action === "publish"
             ? catalog.publishRelease(request.params.id, admin.id)
             : catalog.withdrawRelease(request.params.id, admin.id);
@@ -144,9 +149,10 @@ export const adminCatalogRoutes =
             }),
             response: { 201: DistributionSchema, ...adminResponses },
           },
+          config: ADMIN,
         },
         async (request, reply) => {
-          const admin = requireRole(request, "admin");
+          const admin = requireUser(request);
           const body = (request.body as Readable | undefined) ?? request.raw;
           const distribution = await catalog.putDistribution(
             {

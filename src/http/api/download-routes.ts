@@ -23,6 +23,7 @@ export const downloadRoutes =
           summary: "Download a distribution (Range and If-Range supported)",
           params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         },
+        config: { access: "signed-in" },
       },
       async (request, reply) => {
         const user = requireUser(request);

@@ -2,17 +2,8 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
 import type { ApiContext } from "../app.ts";
-import { noStore, requireRole, requireUser } from "../auth.ts";
-import { Nullable, ProblemSchema, problemResponses } from "./schemas.ts";
-
-const OrganizationBody = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description:
-      "name, activity, postalCode, address, head, responsiblePerson, phone, email, purchasedFrom, purchaseDate (YYYY-MM-DD), workstations: all mandatory",
-  },
-);
+import { noStore, requireUser } from "../auth.ts";
+import { Nullable, OrganizationSchema, ProblemSchema, problemResponses } from "./schemas.ts";
 
 const MyProductSchema = Type.Object({
   registrationNumber: Type.String(),
@@ -54,9 +45,10 @@ export const registrationRoutes =
             ...responses,
           },
         },
+        config: { access: ["admin"] },
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         const items = await services.registrationNumbers.issue(request.body, admin.id);
         noStore(reply);
         const accept = request.headers.accept ?? "";
@@ -83,7 +75,7 @@ export const registrationRoutes =
           summary:
             "Record the registration card received for a number: it is then registered with the vendor",
           params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
-          body: Type.Object({ organization: OrganizationBody }),
+          body: Type.Object({ organization: OrganizationSchema }),
           response: {
             200: Type.Object({
               registrationNumber: Type.String(),
@@ -94,9 +86,10 @@ export const registrationRoutes =
             ...responses,
           },
         },
+        config: { access: ["admin", "support"] },
       },
       async (request) => {
-        const staff = requireRole(request, "admin", "support");
+        const staff = requireUser(request);
         return services.registrationNumbers.recordCard(
           request.params.number,
           request.body.organization,
@@ -115,14 +108,14 @@ export const registrationRoutes =
           body: Type.Object({
             registrationNumber: Type.String({ maxLength: 32 }),
             pin: Type.String({ maxLength: 64 }),
-            organization: OrganizationBody,
+            organization: OrganizationSchema,
           }),
           response: {
             201: Type.Object({ userCode: Type.String(), password: Type.String(), activeFrom: Type.String() }),
             ...responses,
           },
         },
-        config: { rateLimit: rateLimits.registration },
+        config: { access: "public", rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const registered = await services.registrations.register(request.body);
@@ -147,7 +140,7 @@ export const registrationRoutes =
             ...responses,
           },
         },
-        config: { rateLimit: rateLimits.registration },
+        config: { access: "public", rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const user = await services.registrations.createAccount(request.body);
@@ -167,7 +160,7 @@ export const registrationRoutes =
           }),
           response: { 201: MyProductSchema, ...responses },
         },
-        config: { rateLimit: rateLimits.registration },
+        config: { access: "signed-in", rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const user = requireUser(request);
@@ -183,6 +176,7 @@ export const registrationRoutes =
           summary: "The signed-in account's software products and their support status",
           response: { 200: Type.Array(MyProductSchema), ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       async (request) => services.registrations.myProducts(requireUser(request)),
     );
