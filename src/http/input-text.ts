@@ -97,7 +97,16 @@ export function controlCharacterCheck(schema: FastifySchema | undefined): preVal
       located("params", findOffence(request.params, LINE)) ??
       located("querystring", findOffence(request.query, LINE)) ??
       located("body", isParsed(request.body) ? findOffence(request.body, body) : null);
-    if (!problem) return done();
-    done(badRequest("invalid_characters", `${problem.path} ${problem.message}`, { errors: [problem] }));
+    done(problem ? invalidCharacters(problem) : undefined);
   };
+}
+
+function invalidCharacters(problem: { path: string; message: string }) {
+  return badRequest("invalid_characters", `${problem.path} ${problem.message}`, { errors: [problem] });
+}
+
+/** For input the check above cannot see, such as a header a route decodes itself. */
+export function assertLineOfText(path: string, text: string): void {
+  const message = controlCharacterProblem(text, "line");
+  if (message) throw invalidCharacters({ path, message });
 }

@@ -4,6 +4,7 @@ import { Type } from "@sinclair/typebox";
 import { CONFIGURATION_KINDS, EDITIONS } from "../../domain/catalogue.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
+import { assertLineOfText } from "../input-text.ts";
 import {
   ConfigurationSchema,
   DistributionSchema,
@@ -154,11 +155,14 @@ export const adminCatalogRoutes =
         async (request, reply) => {
           const admin = requireUser(request);
           const body = (request.body as Readable | undefined) ?? request.raw;
+          const fileName = decodeHeader(request.headers["x-filename"]) ?? "";
+          // Percent-decoding can make characters no header could carry.
+          assertLineOfText("headers/x-filename", fileName);
           const distribution = await catalog.putDistribution(
             {
               releaseId: request.params.id,
               kind: request.params.kind,
-              fileName: decodeHeader(request.headers["x-filename"]) ?? "",
+              fileName,
               sha256: request.headers["x-checksum-sha256"] ?? null,
               body,
             },
