@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
+import { BASELINE, exampleOf, type Operation, operationsOf } from "../support/openapi.ts";
 
 /**
  * Reads the service's own OpenAPI document and sends every route hostile input: control characters
@@ -17,16 +18,6 @@ const HIGH_LIMITS = {
   },
 };
 
-type Schema = Record<string, unknown>;
-
-interface Operation {
-  readonly method: "GET" | "POST" | "PUT" | "DELETE";
-  readonly path: string;
-  readonly pathParams: string[];
-  readonly headerParams: string[];
-  readonly body: Schema | null;
-}
-
 interface Probe {
   readonly label: string;
   readonly url: string;
@@ -36,57 +27,11 @@ interface Probe {
   readonly refusedAt?: string;
 }
 
-/** Control characters as they travel in a URL, and the field name they are expected under. */
+/** Control characters as they travel in a URL, and in a JSON string. */
 const URL_CONTROLS = ["%00", "a%00b", "%01", "%1f", "%7f", "%C2%85"];
 const TEXT_CONTROLS = ["\u0000", "a\u0000b", "\u0001", "\u001b[31m", "\u007f", "\u0085"];
-const BASELINE = "probe-x";
 /** Headers a route percent-decodes itself (file names in X-Filename). */
 const PERCENT_DECODED_HEADERS = ["x-filename"];
-
-function operationsOf(document: { paths: Record<string, Record<string, Schema>> }): Operation[] {
-  const operations: Operation[] = [];
-  for (const [path, methods] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(methods)) {
-      const parameters = (operation.parameters ?? []) as { in: string; name: string }[];
-      const content = (operation.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)
-        ?.content;
-      operations.push({
-        method: method.toUpperCase() as Operation["method"],
-        path,
-        pathParams: parameters.filter((p) => p.in === "path").map((p) => p.name),
-        headerParams: parameters.filter((p) => p.in === "header").map((p) => p.name),
-        body: content?.["application/json"]?.schema ?? null,
-      });
-    }
-  }
-  return operations;
-}
-
-/** A body of the schema's shape: every property present, strings `probe-x`, the first enum value. */
-function exampleOf(schema: Schema): unknown {
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  if ("const" in schema) return schema.const;
-  const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
-  if (branches) return exampleOf(branches.find((b) => b.type !== "null" && !b.nullable) ?? branches[0]!);
-  switch (schema.type) {
-    case "object":
-      return Object.fromEntries(
-        Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, property]) => [
-          name,
-          exampleOf(property),
-        ]),
-      );
-    case "array":
-      return [exampleOf((schema.items ?? {}) as Schema)];
-    case "integer":
-    case "number":
-      return (schema.minimum as number | undefined) ?? 1;
-    case "boolean":
-      return true;
-    default:
-      return BASELINE;
-  }
-}
 
 /** Paths to every string in a JSON value. */
 function stringPaths(value: unknown, path: string[] = []): string[][] {
