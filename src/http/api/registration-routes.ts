@@ -160,7 +160,8 @@ export const registrationRoutes =
           }),
           response: { 201: MyProductSchema, ...responses },
         },
-        config: { access: "signed-in", rateLimit: rateLimits.registration },
+        // Staff and partners hold no products of their own.
+        config: { access: ["user"], rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const user = requireUser(request);
