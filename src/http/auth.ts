@@ -28,7 +28,7 @@ export type Authenticate = (request: FastifyRequest, done: (error?: Error) => vo
 
 /**
  * Resolves `Authorization: Bearer <token>` once per request (the caller runs the returned function
- * from its onRequest hook); routes then ask requireUser/requireRole. Callback style: a token seen
+ * from its onRequest hook); routes then ask requireUser. Callback style: a token seen
  * recently resolves without a promise, on the busiest path of the service.
  */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): Authenticate {
@@ -65,6 +65,7 @@ export function noStore<R extends FastifyReply>(reply: R): R {
   return reply;
 }
 
+/** The signed-in account; the route's declared access has already checked its role (enforceAccess). */
 export function requireUser(request: FastifyRequest): User {
   if (!request.user)
     throw unauthorized("authentication_required", "Sign in first: send Authorization: Bearer <token>.");
@@ -101,12 +102,12 @@ export function enforceAccess(route: RouteOptions): void {
   }
   const roles: readonly Role[] = access === "public" ? [] : access === "signed-in" ? ROLES : access;
   // A new object: Fastify's HEAD twin of a GET route shares the original schema.
-  route.schema = <FastifySchema>{
+  route.schema = {
     ...schema,
     "x-roles": roles,
     description: [accessLine(access), schema?.description].filter(Boolean).join("\n\n"),
     ...(access === "public" ? { security: [] } : {}),
-  };
+  } as FastifySchema;
   if (access === "public") return;
   const handler = route.handler as RouteHandlerMethod;
   route.handler = function guarded(request, reply) {
