@@ -38,8 +38,8 @@ export interface FieldProblem {
   message: string;
 }
 
-const MAX_TEXT_LENGTH = 300;
-const MAX_WORKSTATIONS = 100_000;
+export const MAX_TEXT_LENGTH = 300;
+export const MAX_WORKSTATIONS = 100_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9 +\-()]{5,30}$/;
 

@@ -12,8 +12,10 @@ import { catalogRoutes } from "./api/catalog-routes.ts";
 import { downloadRoutes } from "./api/download-routes.ts";
 import { partnerRoutes } from "./api/partner-routes.ts";
 import { registrationRoutes } from "./api/registration-routes.ts";
-import { registerAuthentication } from "./auth.ts";
-import { registerProblemHandlers } from "./problem.ts";
+import { FREE_TEXT } from "./api/schemas.ts";
+import { enforceAccess, registerAuthentication } from "./auth.ts";
+import { controlCharacterCheck } from "./input-text.ts";
+import { answerClientError, registerProblemHandlers, sendFrameworkError } from "./problem.ts";
 import { tufRoutes } from "./tuf-routes.ts";
 
 export interface RateLimit {
@@ -37,7 +39,11 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
   const app = Fastify({
     logger: logLevel === "silent" ? false : { level: logLevel },
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // FREE_TEXT annotates strings for the control-character check; the validator lets it be.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, keywords: [FREE_TEXT] } },
+    // Errors met before any route or hook runs leave as problems too.
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const context: ApiContext = {
@@ -74,25 +80,42 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     await pages.register(swaggerUi, { routePrefix: "/api/docs" });
   });
   const authenticate = registerAuthentication(app, services.accounts);
-  // One hook for every API request, as each hook costs on the busiest path. API answers are data
-  // for programs, asked for with a bearer token (never a cookie), so of the browser headers only
-  // nosniff matters to them: framing, referrer and cross-origin policies govern documents, and
-  // each header cost the update check about 1% of its throughput. Pages a browser renders get
-  // helmet's full set (see above).
-  app.addHook("onRequest", (request, reply, done) => {
+
+  // A load balancer's health check gets its answer whatever it sends: outside the API, no hook
+  // reads its Authorization header.
+  app.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
-    authenticate(request, done);
+    return { status: "ok" };
   });
 
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
-  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (api) => {
+    // Each API route states who may call it and refuses control characters in its input, both
+    // declared once here rather than by every route.
+    api.addHook("onRoute", (route) => {
+      enforceAccess(route);
+      route.preValidation = [controlCharacterCheck(route.schema), ...[route.preValidation ?? []].flat()];
+    });
+    // One hook for every API request, as each hook costs on the busiest path. API answers are data
+    // for programs, asked for with a bearer token (never a cookie), so of the browser headers only
+    // nosniff matters to them: framing, referrer and cross-origin policies govern documents, and
+    // each header cost the update check about 1% of its throughput. Pages a browser renders get
+    // helmet's full set (see above).
+    api.addHook("onRequest", (request, reply, done) => {
+      reply.header("x-content-type-options", "nosniff");
+      authenticate(request, done);
+    });
 
-  await app.register(authRoutes(context));
-  await app.register(catalogRoutes(context));
-  await app.register(adminCatalogRoutes(context));
-  await app.register(downloadRoutes(context));
-  await app.register(tufRoutes(context));
-  await app.register(registrationRoutes(context));
-  await app.register(partnerRoutes(context));
+    api.get("/api/openapi.json", { schema: { hide: true }, config: { access: "public" } }, async () =>
+      app.swagger(),
+    );
+
+    await api.register(authRoutes(context));
+    await api.register(catalogRoutes(context));
+    await api.register(adminCatalogRoutes(context));
+    await api.register(downloadRoutes(context));
+    await api.register(tufRoutes(context));
+    await api.register(registrationRoutes(context));
+    await api.register(partnerRoutes(context));
+  });
   return app;
 }

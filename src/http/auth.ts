@@ -1,12 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RouteHandlerMethod,
+  RouteOptions,
+} from "fastify";
 import { forbidden, unauthorized } from "../domain/errors.ts";
-import type { Role } from "../domain/roles.ts";
+import { ROLES, type Role } from "../domain/roles.ts";
 import type { AccountsService, User } from "../services/accounts.ts";
+
+/** Who may call a route: anyone, any signed-in account, or accounts of the listed roles. */
+export type Access = "public" | "signed-in" | readonly Role[];
 
 declare module "fastify" {
   interface FastifyRequest {
     user: User | null;
     bearerToken: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Every API route declares it; see `enforceAccess`. */
+    access?: Access;
   }
 }
 
@@ -14,7 +28,7 @@ export type Authenticate = (request: FastifyRequest, done: (error?: Error) => vo
 
 /**
  * Resolves `Authorization: Bearer <token>` once per request (the caller runs the returned function
- * from its onRequest hook); routes then ask requireUser/requireRole. Callback style: a token seen
+ * from its onRequest hook); routes then ask requireUser. Callback style: a token seen
  * recently resolves without a promise, on the busiest path of the service.
  */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): Authenticate {
@@ -51,6 +65,7 @@ export function noStore<R extends FastifyReply>(reply: R): R {
   return reply;
 }
 
+/** The signed-in account; the route's declared access has already checked its role (enforceAccess). */
 export function requireUser(request: FastifyRequest): User {
   if (!request.user)
     throw unauthorized("authentication_required", "Sign in first: send Authorization: Bearer <token>.");
@@ -63,4 +78,41 @@ export function requireRole(request: FastifyRequest, ...roles: Role[]): User {
     throw forbidden("forbidden", `This needs the role ${roles.join(" or ")}.`, { requiredRoles: roles });
   }
   return user;
+}
+
+function accessLine(access: Access): string {
+  if (access === "public") return "Access: public, no sign-in needed.";
+  if (access === "signed-in") return `Access: any signed-in account (roles ${ROLES.join(", ")}).`;
+  return `Access: roles ${access.join(", ")}.`;
+}
+
+/**
+ * Runs from an onRoute hook: the route's declared `config.access` both guards its handler and is
+ * stated in its OpenAPI operation (`x-roles` and a line of the description), so the two cannot
+ * part. A route shown in the OpenAPI document that declares nothing stops the service at start.
+ */
+export function enforceAccess(route: RouteOptions): void {
+  const access = route.config?.access;
+  const schema = route.schema as
+    | (Record<string, unknown> & { hide?: boolean; description?: string })
+    | undefined;
+  if (access === undefined) {
+    if (schema?.hide) return;
+    throw new Error(`${route.method} ${route.url} does not declare its access (config.access).`);
+  }
+  const roles: readonly Role[] = access === "public" ? [] : access === "signed-in" ? ROLES : access;
+  // A new object: Fastify's HEAD twin of a GET route shares the original schema.
+  route.schema = {
+    ...schema,
+    "x-roles": roles,
+    description: [accessLine(access), schema?.description].filter(Boolean).join("\n\n"),
+    ...(access === "public" ? { security: [] } : {}),
+  } as FastifySchema;
+  if (access === "public") return;
+  const handler = route.handler as RouteHandlerMethod;
+  route.handler = function guarded(request, reply) {
+    if (access === "signed-in") requireUser(request);
+    else requireRole(request, ...access);
+    return handler.call(this, request, reply);
+  };
 }

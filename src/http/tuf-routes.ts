@@ -39,6 +39,7 @@ export const tufRoutes =
           summary: "TUF metadata: timestamp.json, snapshot.json, targets.json, root.json or <N>.root.json",
           params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
         },
+        config: { access: "public" },
       },
       async (request, reply) => {
         try {
@@ -67,6 +68,7 @@ export const tufRoutes =
           tags: ["tuf"],
           summary: "A TUF target: redirects to the distribution download it stands for",
         },
+        config: { access: "public" },
       },
       async (request, reply) => {
         for (const path of requestedTargetPaths(request)) {

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { CONFIGURATION_KINDS, EDITIONS, invalidDistributionKind } from "../../domain/catalogue.ts";
 import type { ApiContext } from "../app.ts";
-import { requireRole } from "../auth.ts";
+import { requireUser } from "../auth.ts";
+import { assertLineOfText } from "../input-text.ts";
 import {
   ConfigurationSchema,
   DistributionKindSchema,
@@ -18,6 +19,7 @@ import {
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const adminResponses = { ...problemResponses, 409: ProblemSchema, 422: ProblemSchema };
+const ADMIN = { access: ["admin"] } as const;
 
 /** X-Filename may be percent-encoded, since header values cannot carry most non-ASCII names. */
 function decodeHeader(value: string | string[] | undefined): string | undefined {
@@ -55,9 +57,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ConfigurationSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createConfiguration(request.body, admin.id));
       },
     );
@@ -77,9 +80,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ProductSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createProduct(request.body, admin.id));
       },
     );
@@ -102,9 +106,10 @@ export const adminCatalogRoutes =
           }),
           response: { 201: ReleaseWithDocumentsSchema, ...adminResponses },
         },
+        config: ADMIN,
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         return reply.status(201).send(await catalog.createRelease(request.body, admin.id));
       },
     );
@@ -122,9 +127,10 @@ export const adminCatalogRoutes =
             params: IdParams,
             response: { 200: ReleaseWithDocumentsSchema, ...adminResponses },
           },
+          config: ADMIN,
         },
         async (request) => {
-          const admin = requireRole(request, "admin");
+          const admin = requireUser(request);
           return action === "publish"
             ? catalog.publishRelease(request.params.id, admin.id)
             : catalog.withdrawRelease(request.params.id, admin.id);
@@ -164,15 +170,19 @@ export const adminCatalogRoutes =
             }),
             response: { 201: DistributionSchema, ...adminResponses },
           },
+          config: ADMIN,
         },
         async (request, reply) => {
-          const admin = requireRole(request, "admin");
+          const admin = requireUser(request);
           const body = (request.body as Readable | undefined) ?? request.raw;
+          const fileName = decodeHeader(request.headers["x-filename"]) ?? "";
+          // Percent-decoding can make characters no header could carry.
+          assertLineOfText("headers/x-filename", fileName);
           const distribution = await catalog.putDistribution(
             {
               releaseId: request.params.id,
               kind: request.params.kind,
-              fileName: decodeHeader(request.headers["x-filename"]) ?? "",
+              fileName,
               sha256: request.headers["x-checksum-sha256"] ?? null,
               body,
             },

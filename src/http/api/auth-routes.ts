@@ -24,7 +24,7 @@ export const authRoutes =
             403: ProblemSchema,
           },
         },
-        config: { rateLimit: rateLimits.signIn },
+        config: { access: "public", rateLimit: rateLimits.signIn },
       },
       async (request, reply) => {
         const user = await services.accounts.authenticate(request.body.login, request.body.password);
@@ -41,6 +41,7 @@ export const authRoutes =
           summary: "Revoke the token this request carries",
           response: { 204: Type.Null(), 401: ProblemSchema },
         },
+        config: { access: "signed-in" },
       },
       async (request, reply) => {
         requireUser(request);
@@ -65,6 +66,7 @@ export const authRoutes =
             401: ProblemSchema,
           },
         },
+        config: { access: "signed-in" },
       },
       async (request) => requireUser(request),
     );

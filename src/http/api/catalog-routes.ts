@@ -36,6 +36,7 @@ export const catalogRoutes =
           summary: "Configurations in the catalogue",
           response: { 200: Type.Array(ConfigurationSchema), ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       async (request) => {
         const user = requireUser(request);
@@ -56,6 +57,7 @@ export const catalogRoutes =
           params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
           response: { 200: Type.Array(ReleaseSchema), ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       async (request) => {
         const user = requireUser(request);
@@ -75,6 +77,7 @@ export const catalogRoutes =
           params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
           response: { 200: ReleaseWithDocumentsSchema, ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       async (request) => {
         const user = requireUser(request);
@@ -104,6 +107,7 @@ export const catalogRoutes =
           }),
           response: { 200: PlanSchema, ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       (request, reply) => {
         const user = requireUser(request);

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { notFound } from "../../domain/errors.ts";
@@ -6,6 +7,14 @@ import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { sendProblem } from "../problem.ts";
 import { decideRange, ifRangeAllows } from "../ranges.ts";
+import { ProblemSchema, problemResponses } from "./schemas.ts";
+
+/** A file's bytes, for the OpenAPI document: the route streams them and never serialises. */
+const fileBytes = (description: string) =>
+  Type.Unsafe<Readable>({
+    description,
+    content: { "application/octet-stream": { schema: Type.String({ format: "binary" }) } },
+  });
 
 function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
@@ -22,7 +31,15 @@ export const downloadRoutes =
           tags: ["updates"],
           summary: "Download a distribution (Range and If-Range supported)",
           params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          response: {
+            200: fileBytes("The whole file"),
+            206: fileBytes("The requested range of the file (Content-Range tells which)"),
+            302: Type.Null({ description: "The file is downloaded from a direct URL (Location)" }),
+            ...problemResponses,
+            416: ProblemSchema,
+          },
         },
+        config: { access: "signed-in" },
       },
       async (request, reply) => {
         const user = requireUser(request);

@@ -3,8 +3,8 @@ import { Type } from "@sinclair/typebox";
 import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
 import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
-import { noStore, requireRole } from "../auth.ts";
-import { Nullable, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
+import { noStore, requireUser } from "../auth.ts";
+import { Nullable, OrganizationSchema, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
 
 const AuthorizedProductSchema = Type.Object({
   registrationNumber: Type.String(),
@@ -26,6 +26,7 @@ const RecordedSubscriptionSchema = Type.Object({
 
 const UserCodeParams = Type.Object({ userCode: Type.String({ maxLength: 64 }) });
 const responses = { ...problemResponses, 409: ProblemSchema };
+const PARTNER = { access: ["partner"] } as const;
 
 /** What partners do: register clients without a PIN, authorise later purchases, record subscriptions. */
 export const partnerRoutes =
@@ -40,7 +41,7 @@ export const partnerRoutes =
           description:
             "The user code is the first registration number. The letter is returned printable and mailed to the organisation's e-mail; when mailing fails the client is still registered and `mail.via` is `failed`.",
           body: Type.Object({
-            organization: Type.Object({}, { additionalProperties: true }),
+            organization: OrganizationSchema,
             registrationNumbers: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1, maxItems: 100 }),
           }),
           response: {
@@ -61,9 +62,10 @@ export const partnerRoutes =
             ...responses,
           },
         },
+        config: PARTNER,
       },
       async (request, reply) => {
-        const partner = requireRole(request, "partner");
+        const partner = requireUser(request);
         const client = await services.partners.registerClient(partner, request.body);
         return noStore(reply).status(201).send(client);
       },
@@ -86,8 +88,9 @@ export const partnerRoutes =
             ...problemResponses,
           },
         },
+        config: PARTNER,
       },
-      async (request) => services.partners.listClients(requireRole(request, "partner")),
+      async (request) => services.partners.listClients(requireUser(request)),
     );
 
     app.get(
@@ -107,9 +110,9 @@ export const partnerRoutes =
             ...problemResponses,
           },
         },
+        config: PARTNER,
       },
-      async (request) =>
-        services.partners.getClient(requireRole(request, "partner"), request.params.userCode),
+      async (request) => services.partners.getClient(requireUser(request), request.params.userCode),
     );
 
     app.post(
@@ -122,9 +125,10 @@ export const partnerRoutes =
           body: Type.Object({ registrationNumber: Type.String({ maxLength: 32 }) }),
           response: { 201: AuthorizedProductSchema, ...responses },
         },
+        config: PARTNER,
       },
       async (request, reply) => {
-        const partner = requireRole(request, "partner");
+        const partner = requireUser(request);
         const product = await services.partners.authorize(
           partner,
           request.params.userCode,
@@ -145,9 +149,9 @@ export const partnerRoutes =
           params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
           response: { 200: UnlockedSchema, ...responses },
         },
+        config: { access: ["partner"] },
       },
-      async (request) =>
-        services.partners.unlockNumber(requireRole(request, "partner"), request.params.number),
+      async (request) => services.partners.unlockNumber(requireUser(request), request.params.number),
     );
 
     app.post(
@@ -175,10 +179,11 @@ export const partnerRoutes =
             ...responses,
           },
         },
+        // Partners sell subscriptions; so does the vendor's sales department (admin).
+        config: { access: ["partner", "admin"] },
       },
       async (request, reply) => {
-        // Partners sell subscriptions; so does the vendor's sales department (admin).
-        const actor = requireRole(request, "partner", "admin");
+        const actor = requireUser(request);
         const partnerId = actor.role === "partner" ? requirePartnerId(actor) : null;
         const { subscription, created } = await services.subscriptions.record(request.body, {
           id: actor.id,

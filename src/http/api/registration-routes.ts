@@ -2,17 +2,8 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
 import type { ApiContext } from "../app.ts";
-import { noStore, requireRole, requireUser } from "../auth.ts";
-import { Nullable, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
-
-const OrganizationBody = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description:
-      "name, activity, postalCode, address, head, responsiblePerson, phone, email, purchasedFrom, purchaseDate (YYYY-MM-DD), workstations: all mandatory",
-  },
-);
+import { noStore, requireUser } from "../auth.ts";
+import { Nullable, OrganizationSchema, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
 
 const MyProductSchema = Type.Object({
   registrationNumber: Type.String(),
@@ -63,9 +54,10 @@ export const registrationRoutes =
             ...responses,
           },
         },
+        config: { access: ["admin"] },
       },
       async (request, reply) => {
-        const admin = requireRole(request, "admin");
+        const admin = requireUser(request);
         const items = await services.registrationNumbers.issue(request.body, admin.id);
         noStore(reply);
         const accept = request.headers.accept ?? "";
@@ -92,7 +84,7 @@ export const registrationRoutes =
           summary:
             "Record the registration card received for a number: it is then registered with the vendor",
           params: NumberParams,
-          body: Type.Object({ organization: OrganizationBody }),
+          body: Type.Object({ organization: OrganizationSchema }),
           response: {
             200: Type.Object({
               registrationNumber: Type.String(),
@@ -103,9 +95,10 @@ export const registrationRoutes =
             ...responses,
           },
         },
+        config: { access: ["admin", "support"] },
       },
       async (request) => {
-        const staff = requireRole(request, "admin", "support");
+        const staff = requireUser(request);
         return services.registrationNumbers.recordCard(
           request.params.number,
           request.body.organization,
@@ -123,9 +116,10 @@ export const registrationRoutes =
           params: NumberParams,
           response: { 200: UnlockedSchema, ...responses },
         },
+        config: { access: ["admin", "support"] },
       },
       async (request) => {
-        const staff = requireRole(request, "admin", "support");
+        const staff = requireUser(request);
         return services.registrationNumbers.unlock(request.params.number, { id: staff.id, partnerId: null });
       },
     );
@@ -147,9 +141,10 @@ export const registrationRoutes =
             ...responses,
           },
         },
+        config: { access: ["admin", "support"] },
       },
       async (request) => {
-        const staff = requireRole(request, "admin", "support");
+        const staff = requireUser(request);
         return services.accounts.activate(request.params.login, staff.id);
       },
     );
@@ -164,14 +159,14 @@ export const registrationRoutes =
           body: Type.Object({
             registrationNumber: Type.String({ maxLength: 32 }),
             pin: Type.String({ maxLength: 64 }),
-            organization: OrganizationBody,
+            organization: OrganizationSchema,
           }),
           response: {
             201: Type.Object({ userCode: Type.String(), password: Type.String(), activeFrom: Type.String() }),
             ...responses,
           },
         },
-        config: { rateLimit: rateLimits.registration },
+        config: { access: "public", rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const registered = await services.registrations.register(request.body, request.ip);
@@ -196,7 +191,7 @@ export const registrationRoutes =
             ...responses,
           },
         },
-        config: { rateLimit: rateLimits.registration },
+        config: { access: "public", rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const user = await services.registrations.createAccount(request.body);
@@ -216,7 +211,8 @@ export const registrationRoutes =
           }),
           response: { 201: MyProductSchema, ...responses },
         },
-        config: { rateLimit: rateLimits.registration },
+        // Staff and partners hold no products of their own.
+        config: { access: ["user"], rateLimit: rateLimits.registration },
       },
       async (request, reply) => {
         const user = requireUser(request);
@@ -234,6 +230,7 @@ export const registrationRoutes =
           summary: "The signed-in account's software products and their support status",
           response: { 200: Type.Array(MyProductSchema), ...problemResponses },
         },
+        config: { access: "signed-in" },
       },
       async (request) => services.registrations.myProducts(requireUser(request)),
     );

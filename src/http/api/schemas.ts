@@ -1,8 +1,23 @@
-import { type TSchema, Type } from "@sinclair/typebox";
+import { type StringOptions, type TSchema, Type } from "@sinclair/typebox";
 import { DISTRIBUTION_KINDS, type DistributionKind, PACKAGE_FORMATS } from "../../domain/catalogue.ts";
+import {
+  MAX_TEXT_LENGTH,
+  MAX_WORKSTATIONS,
+  ORGANIZATION_FIELDS,
+  type OrganizationField,
+} from "../../domain/organization.ts";
 
 /** Shared shapes for validation, serialisation and the OpenAPI document. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Marks a string schema as free text: see `FreeText`. */
+export const FREE_TEXT = "x-free-text";
+
+/**
+ * Text that may span lines and hold tabs (documents, addresses). Every other string is one line,
+ * with no control characters at all (see src/http/input-text.ts).
+ */
+export const FreeText = (options: StringOptions = {}) => Type.String({ ...options, [FREE_TEXT]: true });
 
 export const ProblemSchema = Type.Object(
   {
@@ -31,6 +46,37 @@ export const PackageFormatSchema = Type.Union(
   },
 );
 
+const ORGANIZATION_FIELD_RULES: Partial<Record<OrganizationField, string>> = {
+  address: `Text of at most ${MAX_TEXT_LENGTH} characters; may span lines.`,
+  phone: "5-30 characters of digits, spaces, +, -, ( and ), with at least 5 digits.",
+  email: "An e-mail address such as name@example.com.",
+  purchaseDate: "A date as YYYY-MM-DD, not later than today.",
+  workstations: `A whole number from 1 to ${MAX_WORKSTATIONS}, as a number or in digits.`,
+};
+
+/**
+ * The registration form's organisation. Each field is described here but checked by the domain
+ * (src/domain/organization.ts), which trims the text and names every missing or invalid field at
+ * once (validation_failed with `fields`); so the validator lets any value through.
+ */
+export const OrganizationSchema = Type.Object(
+  Object.fromEntries(
+    ORGANIZATION_FIELDS.map((field) => [
+      field,
+      Type.Optional(
+        Type.Unknown({
+          description: `Mandatory. ${ORGANIZATION_FIELD_RULES[field] ?? `Text of at most ${MAX_TEXT_LENGTH} characters.`}`,
+          ...(field === "address" ? { [FREE_TEXT]: true } : {}),
+        }),
+      ),
+    ]),
+  ),
+  {
+    additionalProperties: true,
+    description: "The organisation's details: every field is mandatory; other fields are ignored.",
+  },
+);
+
 export const DistributionSchema = Type.Object({
   id: Type.String(),
   // Not the enum: files stored before the list was closed keep their kinds.
@@ -42,12 +88,12 @@ export const DistributionSchema = Type.Object({
 
 export const ReleaseDocumentsSchema = Type.Object(
   {
-    whatsNew: Type.Optional(Type.String()),
-    changes: Type.Optional(Type.String()),
-    majorChanges: Type.Optional(Type.String()),
-    changedObjects: Type.Optional(Type.String()),
-    updateOrder: Type.Optional(Type.String()),
-    readme: Type.Optional(Type.String()),
+    whatsNew: Type.Optional(FreeText()),
+    changes: Type.Optional(FreeText()),
+    majorChanges: Type.Optional(FreeText()),
+    changedObjects: Type.Optional(FreeText()),
+    updateOrder: Type.Optional(FreeText()),
+    readme: Type.Optional(FreeText()),
   },
   { additionalProperties: false },
 );
