@@ -63,7 +63,7 @@ for (const dialect of await availableDialects()) {
         const send = async (token: string | null) =>
           t.request({
             method: op.method,
-            url: op.path.replace(/\{[^}]+\}/g, BASELINE),
+            url: op.path.replace(/\{([^}]+)\}/g, (_, name: string) => op.pathExamples[name]!),
             token,
             headers: Object.fromEntries(op.headerParams.map((name) => [name, BASELINE])),
             ...(op.body ? { body: exampleOf(op.body) } : {}),

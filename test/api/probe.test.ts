@@ -53,7 +53,10 @@ function withValueAt(value: unknown, path: string[], replacement: unknown): unkn
 }
 
 function urlOf(operation: Operation, params: Record<string, string> = {}, query = ""): string {
-  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? BASELINE);
+  const path = operation.path.replace(
+    /\{([^}]+)\}/g,
+    (_, name: string) => params[name] ?? operation.pathExamples[name]!,
+  );
   return query ? `${path}?${query}` : path;
 }
 

@@ -178,14 +178,15 @@ for (const dialect of await availableDialects()) {
 
       it("refuses control and bidirectional formatting characters in a token's name, issuing nothing", async () => {
         const { user } = await t.signUp("user");
-        for (const name of [
-          "office\u0007pc",
-          "nul\u0000",
-          "line\nbreak",
-          "report\u202Efdp.exe",
-          "a\u2066b\u2069",
-          "x\u200Fy",
-        ]) {
+        // Control characters are refused for every field before the route runs; the marks that
+        // reorder text are refused by the token-name rule itself.
+        for (const name of ["office\u0007pc", "nul\u0000", "line\nbreak"]) {
+          const response = await signIn(user.login, name);
+          assert.equal(response.statusCode, 400, JSON.stringify(name));
+          assert.equal(response.json().code, "invalid_characters");
+          assert.equal(response.json().errors[0].path, "body/name");
+        }
+        for (const name of ["report\u202Efdp.exe", "a\u2066b\u2069", "x\u200Fy"]) {
           const response = await signIn(user.login, name);
           assert.equal(response.statusCode, 400, JSON.stringify(name));
           assert.equal(response.json().code, "invalid_token_name");

@@ -6,6 +6,8 @@ export interface Operation {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
   readonly path: string;
   readonly pathParams: string[];
+  /** A harmless value for each path parameter: the first of its enum, else BASELINE. */
+  readonly pathExamples: Record<string, string>;
   readonly headerParams: string[];
   readonly body: Schema | null;
 }
@@ -14,13 +16,16 @@ export function operationsOf(document: { paths: Record<string, Record<string, Sc
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      const parameters = (operation.parameters ?? []) as { in: string; name: string }[];
+      const parameters = (operation.parameters ?? []) as { in: string; name: string; schema?: Schema }[];
       const content = (operation.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)
         ?.content;
       operations.push({
         method: method.toUpperCase() as Operation["method"],
         path,
         pathParams: parameters.filter((p) => p.in === "path").map((p) => p.name),
+        pathExamples: Object.fromEntries(
+          parameters.filter((p) => p.in === "path").map((p) => [p.name, String(exampleOf(p.schema ?? {}))]),
+        ),
         headerParams: parameters.filter((p) => p.in === "header").map((p) => p.name),
         body: content?.["application/json"]?.schema ?? null,
       });
