@@ -332,7 +332,7 @@ describe("planUpdate", () => {
 });
 
 describe("the real 1C update list (v8upd11.xml, 54 updates)", () => {
-  const xml = readFileSync(new URL("../../../shared/fixtures/1c/v8upd11.xml", import.meta.url), "utf8");
+  const xml = readFileSync(new URL("../fixtures/1c/v8upd11.xml", import.meta.url), "utf8");
   const list = parseUpdateList(xml);
   const releases = list.updates;
   const graph = new ReleaseGraph(releases);
