@@ -224,6 +224,21 @@ describe("planUpdate", () => {
     assert.equal(planUpdate(backwards, { from: "1.0.0.0" }).status, "no-path");
   });
 
+  it("reports no-path when the installed version updates only into the oldest release, a dead end", () => {
+    const graph = new ReleaseGraph([
+      release("1.0.1.0", ["1.0.0.0"]), // the oldest release: nothing updates from it
+      release("1.0.2.0", ["1.0.0.5"]),
+      release("1.0.3.0", ["1.0.2.0"]),
+    ]);
+    assert.deepEqual(planUpdate(graph, { from: "1.0.0.0" }), {
+      status: "no-path",
+      from: "1.0.0.0",
+      to: "1.0.3.0",
+      steps: [],
+      platformUpgrade: null,
+    });
+  });
+
   it("has nothing to plan over an empty graph", () => {
     const plan = planUpdate(new ReleaseGraph([]), { from: "1.0.0.0" });
     assert.deepEqual(plan, {
@@ -322,6 +337,17 @@ describe("planUpdate", () => {
         null,
       );
       assert.equal(planUpdate(graph, { from: "2.0.3.0", platformVersion: "8.3.20.1" }).platformUpgrade, null);
+    });
+
+    it("keeps an earlier step's minimum when a later release names none", () => {
+      const mixed = new ReleaseGraph([
+        release("3.0.1.0", ["3.0.0.0"], "8.3.12.1"),
+        release("3.0.2.0", ["3.0.1.0"], null),
+      ]);
+      assert.deepEqual(planUpdate(mixed, { from: "3.0.0.0", platformVersion: "8.3.11.9" }).platformUpgrade, {
+        requiredVersion: "8.3.12.1",
+      });
+      assert.equal(planUpdate(mixed, { from: "3.0.0.0", platformVersion: "8.3.12.1" }).platformUpgrade, null);
     });
 
     it("asks for nothing when the installed platform is not given or nothing is to be applied", () => {
