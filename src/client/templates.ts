@@ -1,6 +1,6 @@
 /**
  * The update templates directory: `<tmplts>/<vendor>/<CODE>/<x_y_z_w>/` holding unpacked packages
- * (shared/COMPAT-1C.md). Reading it offline, planning over it with the server's planner, and
+ * (the layout 1C programs use). Reading it offline, planning over it with the server's planner, and
  * installing a verified package into it atomically (or, for a `file` configuration, one file).
  */
 import { createHash, randomBytes } from "node:crypto";

@@ -1,6 +1,5 @@
 /**
- * UpdInfo.txt, the three-line description every 1C update package and templates folder carries
- * (see shared/COMPAT-1C.md):
+ * UpdInfo.txt, the three-line description every 1C update package and templates folder carries:
  *
  *     Version=3.0.23.148
  *     FromVersions=;3.0.23.132;3.0.23.139;

@@ -748,6 +748,18 @@ for (const dialect of await availableDialects()) {
         assert.equal(response.statusCode, 201, response.body);
       });
 
+      it("does not show a self-registered user's page to a partner", async () => {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const { userCode } = (await register(t, item.registrationNumber, item.pin!)).json();
+        const response = await t.request({
+          method: "GET",
+          url: `/api/v1/partner/users/${userCode}`,
+          token: alpha.token,
+        });
+        assert.equal(response.statusCode, 404, response.body);
+        assert.equal(response.json().code, "user_not_found");
+      });
+
       it("keeps users and staff out of partner routes", async () => {
         const { token } = await t.signUp("user");
         for (const who of [token, t.adminToken]) {

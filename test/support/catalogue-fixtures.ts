@@ -1,6 +1,5 @@
-import { formatUpdInfo } from "../../src/domain/upd-info.ts";
 import type { TestApp } from "./harness.ts";
-import { zip } from "./zip.ts";
+import { updatePackage as buildUpdatePackage } from "./update-package.ts";
 
 /** Small helpers that drive the admin API the way vendor staff would. */
 export async function createConfiguration(
@@ -25,18 +24,9 @@ export async function createConfiguration(
   return response.json();
 }
 
-/** The smallest 1C update package of `version`: a zip holding UpdInfo.txt (and `payload` as 1cv8.cfu). */
-export function updatePackage(
-  version: string,
-  payload = Buffer.from(`update to ${version}`),
-): Promise<Buffer> {
-  return zip([
-    {
-      name: "UpdInfo.txt",
-      data: Buffer.from(formatUpdInfo({ version, fromVersions: [], updateDate: "2026-11-01" })),
-    },
-    { name: "1cv8.cfu", data: payload, compress: false },
-  ]);
+/** A 1C update package of `version` with `payload` as its 1cv8.cfu (see update-package.ts). */
+export function updatePackage(version: string, payload = Buffer.from(`update to ${version}`)): Buffer {
+  return buildUpdatePackage({ code: "HRM", version, fromVersions: [], cfu: payload });
 }
 
 export async function createRelease(

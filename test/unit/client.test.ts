@@ -39,6 +39,7 @@ import { isCode } from "../../src/domain/catalogue.ts";
 import { AppError } from "../../src/domain/errors.ts";
 import { formatUpdInfo } from "../../src/domain/upd-info.ts";
 import { tufTargetPath } from "../../src/tuf/targets.ts";
+import { updatePackage, whatsNewName } from "../support/update-package.ts";
 import { zip } from "../support/zip.ts";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -261,13 +262,14 @@ describe("unpacking and installing packages", () => {
   it("decodes CP866 names of 1C's packages and refuses paths outside the folder", async () => {
     const dest = join(work, "unzip-ok");
     mkdirSync(dest);
-    const fixture = new URL("../../../shared/fixtures/1c/HRM_3_0_11_36/1cv8.zip", import.meta.url);
-    const files = await unpackZip(fixture.pathname, dest);
-    assert.ok(files.includes("UpdInfo.txt"));
-    assert.ok(
-      files.some((name) => /[а-яА-Я]/.test(name)),
-      files.join(", "),
+    const packageFile = join(work, "cp866-names.zip");
+    writeFileSync(
+      packageFile,
+      updatePackage({ code: "HRM", version: "3.0.11.36", fromVersions: ["3.0.10.32"] }),
     );
+    const files = await unpackZip(packageFile, dest);
+    assert.ok(files.includes("UpdInfo.txt"));
+    assert.ok(files.includes(whatsNewName("3.0.11.36")), files.join(", "));
 
     // yazl refuses to write `..`, so the name is patched in the bytes (same length, CRC covers data only).
     const evil = Buffer.from(await zip([{ name: "AA/evil.txt", data: Buffer.from("x") }]));

@@ -113,6 +113,13 @@ describe("configurationAccess", () => {
       true,
     );
   });
+
+  it("refuses an account whose activation moment cannot be read, instead of treating it as active", () => {
+    const unreadable: Viewer = { role: "user", activeFrom: "next Monday" };
+    const input = { viewer: unreadable, numbers: [basicAccounting], configuration: ACCOUNTING, now: NOW };
+    assert.throws(() => configurationAccess(input), /activeFrom is not a timestamp: next Monday/);
+    assert.throws(() => downloadAccess({ ...input, subscriptions: [] }), /activeFrom is not a timestamp/);
+  });
 });
 
 describe("downloadAccess", () => {

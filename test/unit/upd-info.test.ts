@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { AppError } from "../../src/domain/errors.ts";
 import { formatUpdInfo, parseUpdInfo } from "../../src/domain/upd-info.ts";
 
-const FIXTURE = new URL("../../../shared/fixtures/1c/UpdInfo.txt", import.meta.url);
+const FIXTURE = new URL("../fixtures/1c/UpdInfo.txt", import.meta.url);
 
 function assertInvalid(text: string) {
   assert.throws(

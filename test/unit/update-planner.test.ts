@@ -241,6 +241,21 @@ describe("planUpdate", () => {
     assert.equal(planUpdate(backwards, { from: "1.0.0.0" }).status, "no-path");
   });
 
+  it("reports no-path when the installed version updates only into the oldest release, a dead end", () => {
+    const graph = new ReleaseGraph([
+      release("1.0.1.0", ["1.0.0.0"]), // the oldest release: nothing updates from it
+      release("1.0.2.0", ["1.0.0.5"]),
+      release("1.0.3.0", ["1.0.2.0"]),
+    ]);
+    assert.deepEqual(planUpdate(graph, { from: "1.0.0.0" }), {
+      status: "no-path",
+      from: "1.0.0.0",
+      to: "1.0.3.0",
+      steps: [],
+      platformUpgrade: null,
+    });
+  });
+
   it("has nothing to plan over an empty graph", () => {
     const plan = planUpdate(new ReleaseGraph([]), { from: "1.0.0.0" });
     assert.deepEqual(plan, {
@@ -348,6 +363,17 @@ describe("planUpdate", () => {
       assert.equal(planUpdate(graph, { from: "2.0.3.0", platformVersion: "8.3.20.1" }).platformUpgrade, null);
     });
 
+    it("keeps an earlier step's minimum when a later release names none", () => {
+      const mixed = new ReleaseGraph([
+        release("3.0.1.0", ["3.0.0.0"], "8.3.12.1"),
+        release("3.0.2.0", ["3.0.1.0"], null),
+      ]);
+      assert.deepEqual(planUpdate(mixed, { from: "3.0.0.0", platformVersion: "8.3.11.9" }).platformUpgrade, {
+        requiredVersion: "8.3.12.1",
+      });
+      assert.equal(planUpdate(mixed, { from: "3.0.0.0", platformVersion: "8.3.12.1" }).platformUpgrade, null);
+    });
+
     it("asks for nothing when the installed platform is not given or nothing is to be applied", () => {
       assert.equal(planUpdate(graph, { from: "2.0.0.0" }).platformUpgrade, null);
       assert.equal(planUpdate(graph, { from: "2.0.4.0", platformVersion: "8.2.0.0" }).platformUpgrade, null);
@@ -356,7 +382,7 @@ describe("planUpdate", () => {
 });
 
 describe("the real 1C update list (v8upd11.xml, 54 updates)", () => {
-  const xml = readFileSync(new URL("../../../shared/fixtures/1c/v8upd11.xml", import.meta.url), "utf8");
+  const xml = readFileSync(new URL("../fixtures/1c/v8upd11.xml", import.meta.url), "utf8");
   const list = parseUpdateList(xml);
   const releases = list.updates;
   const graph = new ReleaseGraph(releases);
