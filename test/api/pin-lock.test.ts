@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MAX_PIN_FAILURES_PER_DAY } from "../../src/domain/pin-lock.ts";
-import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
+import { availableDialects, type TestApp } from "../support/harness.ts";
 import {
   clientHolding,
   type Issued,
   issueRegistered,
   organization,
-  partnerAccount,
-  registrationCatalogue,
+  type PartnerLogin,
+  register,
+  startRegistrationApp,
   subscribe,
 } from "../support/registration-fixtures.ts";
 
-const HIGH_LIMITS = {
-  rateLimits: {
-    signIn: { max: 10_000, timeWindow: 60_000 },
-    registration: { max: 10_000, timeWindow: 60_000 },
-  },
-};
 const START = "2026-11-16T10:00:00.000Z";
 
 function wrongPinOf(item: Issued): string {
@@ -25,15 +20,12 @@ function wrongPinOf(item: Issued): string {
 }
 
 for (const dialect of await availableDialects()) {
-  describe(`PIN lock per address and per day on ${dialect}`, () => {
+  describe(`PIN lock on ${dialect}`, () => {
     let t: TestApp;
-    let alpha: { token: string; user: { id: string } };
-    let beta: { token: string; user: { id: string } };
+    let alpha: PartnerLogin;
+    let beta: PartnerLogin;
     before(async () => {
-      t = await startTestApp(dialect, HIGH_LIMITS);
-      await registrationCatalogue(t);
-      alpha = await partnerAccount(t, "Partner Alpha");
-      beta = await partnerAccount(t, "Partner Beta");
+      ({ t, alpha, beta } = await startRegistrationApp(dialect));
     });
     after(() => t.close());
 
@@ -191,6 +183,157 @@ for (const dialect of await availableDialects()) {
       assert.ok(tags("/api/v1/admin/registration-numbers/{number}/unlock")?.includes("admin"));
       assert.ok(tags("/api/v1/partner/registration-numbers/{number}/unlock")?.includes("partner"));
       assert.ok(tags("/api/v1/admin/users/{login}/activate")?.includes("admin"));
+    });
+
+    describe("wrong and malformed PINs from one address, on both registration routes", () => {
+      it("locks a number for an hour after 5 wrong PINs, even for the right PIN", async () => {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const wrongPin = item.pin === "1111111111111111" ? "2222222222222222" : "1111111111111111";
+        const answers: [number, string, number][] = [];
+        for (let i = 0; i < 5; i++) {
+          const response = await register(t, item.registrationNumber, wrongPin);
+          answers.push([response.statusCode, response.json().code, response.json().attemptsLeft]);
+        }
+        // The 5th wrong PIN is still answered invalid_pin, with no attempts left; the lock answers from the 6th.
+        assert.deepEqual(answers, [
+          [403, "invalid_pin", 4],
+          [403, "invalid_pin", 3],
+          [403, "invalid_pin", 2],
+          [403, "invalid_pin", 1],
+          [403, "invalid_pin", 0],
+        ]);
+        const attempts = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .selectAll()
+          .where("registration_number", "=", item.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(attempts.failures), 5);
+
+        const sixth = await register(t, item.registrationNumber, wrongPin);
+        assert.equal(sixth.statusCode, 403);
+        assert.equal(sixth.json().code, "pin_locked");
+        const locked = await register(t, item.registrationNumber, item.pin!);
+        assert.equal(locked.statusCode, 403);
+        assert.equal(locked.json().code, "pin_locked");
+        assert.equal(
+          locked.json().lockedUntil,
+          new Date(t.clock.now().getTime() + 60 * 60_000).toISOString(),
+        );
+        t.clock.advanceMinutes(59);
+        assert.equal((await register(t, item.registrationNumber, item.pin!)).json().code, "pin_locked");
+        t.clock.advanceMinutes(1);
+        const unlocked = await register(t, item.registrationNumber, item.pin!);
+        assert.equal(unlocked.statusCode, 201, unlocked.body);
+        const cleared = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .selectAll()
+          .where("registration_number", "=", item.registrationNumber)
+          .execute();
+        assert.equal(cleared.length, 0);
+      });
+
+      it("counts wrong PINs sent to the account route as well, and keeps the count when the rest fails", async () => {
+        // A PROF number without a subscription: the right PIN passes, then the PROF rule refuses it.
+        const item = await issueRegistered(t, "ENT-PROF");
+        const { token } = await t.signUp("user");
+        const addProduct = (pin: string) =>
+          t.request({
+            method: "POST",
+            url: "/api/v1/me/products",
+            token,
+            body: { registrationNumber: item.registrationNumber, pin },
+          });
+        const failures = async () =>
+          Number(
+            (
+              await t.upkeep.database.db
+                .selectFrom("pin_attempts")
+                .select("failures")
+                .where("registration_number", "=", item.registrationNumber)
+                .executeTakeFirst()
+            )?.failures ?? 0,
+          );
+        const wrongPin = item.pin === "0000000000000000" ? "1111111111111111" : "0000000000000000";
+        assert.equal((await addProduct(wrongPin)).json().attemptsLeft, 4);
+        assert.equal((await addProduct(wrongPin)).json().attemptsLeft, 3);
+        assert.equal(await failures(), 2);
+
+        // The right PIN, refused after the PIN check: the two failures are neither cleared nor added to.
+        const refused = await addProduct(item.pin!);
+        assert.equal(refused.statusCode, 403);
+        assert.equal(refused.json().code, "support_subscription_required");
+        assert.equal(await failures(), 2);
+        // Nor by a registration that fails as already registered, after the PIN check.
+        const registered = await issueRegistered(t, "ACC-BASIC");
+        await clientHolding(t, alpha.token, [registered.registrationNumber]);
+        for (let i = 0; i < 2; i++) {
+          await t.request({
+            method: "POST",
+            url: "/api/v1/me/products",
+            token,
+            body: { registrationNumber: registered.registrationNumber, pin: wrongPin },
+          });
+        }
+        const taken = await t.request({
+          method: "POST",
+          url: "/api/v1/me/products",
+          token,
+          body: { registrationNumber: registered.registrationNumber, pin: registered.pin },
+        });
+        assert.equal(taken.statusCode, 409);
+        assert.equal(taken.json().code, "already_registered");
+        const takenAttempts = await t.upkeep.database.db
+          .selectFrom("pin_attempts")
+          .select("failures")
+          .where("registration_number", "=", registered.registrationNumber)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(takenAttempts.failures), 2);
+
+        // The count goes on from 2: three more wrong PINs lock the number, even for the right PIN.
+        assert.deepEqual(
+          [
+            (await addProduct(wrongPin)).json().attemptsLeft,
+            (await addProduct(wrongPin)).json().attemptsLeft,
+            (await addProduct(wrongPin)).json().attemptsLeft,
+          ],
+          [2, 1, 0],
+        );
+        const locked = await addProduct(item.pin!);
+        assert.equal(locked.json().code, "pin_locked");
+      });
+
+      it("treats a malformed PIN as a wrong one: invalid_pin, counted toward the lock", async () => {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const answers: [number, string, number | undefined][] = [];
+        for (const malformed of ["1234", "wrong-pin", "", "1234-5678-9012-345x", "12345678901234567"]) {
+          const response = await register(t, item.registrationNumber, malformed);
+          answers.push([response.statusCode, response.json().code, response.json().attemptsLeft]);
+        }
+        assert.deepEqual(answers, [
+          [403, "invalid_pin", 4],
+          [403, "invalid_pin", 3],
+          [403, "invalid_pin", 2],
+          [403, "invalid_pin", 1],
+          [403, "invalid_pin", 0],
+        ]);
+        const locked = await register(t, item.registrationNumber, item.pin!);
+        assert.equal(locked.json().code, "pin_locked");
+        // On the account route as well; and on an unknown number it answers like any wrong PIN.
+        const other = await issueRegistered(t, "ACC-BASIC");
+        const { token } = await t.signUp("user");
+        const viaAccount = await t.request({
+          method: "POST",
+          url: "/api/v1/me/products",
+          token,
+          body: { registrationNumber: other.registrationNumber, pin: "wrong-pin" },
+        });
+        assert.equal(viaAccount.statusCode, 403);
+        assert.deepEqual([viaAccount.json().code, viaAccount.json().attemptsLeft], ["invalid_pin", 4]);
+        const unknown = await register(t, "9999999997", "1234");
+        assert.equal(unknown.statusCode, 403);
+        assert.equal(unknown.json().code, "invalid_pin");
+        assert.equal(unknown.json().attemptsLeft, undefined);
+      });
     });
   });
 }

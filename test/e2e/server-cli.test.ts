@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -253,5 +253,99 @@ describe("bin/upkeep on the embedded default", () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe("bin/upkeep partner accounts and PIN envelopes", () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "upkeep-pins-cli-"));
+    env = { UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = (args: string[]) => upkeep(args, env);
+
+  const addPartnerUser = (login: string, extra: string[] = []) =>
+    run(["user", "add", "--login", login, "--password", "partner-pass-1", "--role", "partner", ...extra]);
+
+  it("adds a partner account, creating the partner, and issues envelopes into a CSV", async () => {
+    const added = addPartnerUser("alpha-sales", ["--partner", "Alpha"]);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /^Added partner Alpha\.$/m);
+    const second = addPartnerUser("alpha-2", ["--partner", "Alpha"]);
+    assert.equal(second.status, 0, second.stderr);
+    assert.doesNotMatch(second.stdout, /^Added partner Alpha\.$/m);
+    const missing = addPartnerUser("alpha-3");
+    assert.notEqual(missing.status, 0);
+
+    await withServices(env, async (opened) => {
+      const users = await opened.database.db
+        .selectFrom("users")
+        .selectAll()
+        .where("role", "=", "partner")
+        .execute();
+      assert.equal(users.length, 2);
+      assert.ok(users[0]!.partner_id && users[0]!.partner_id === users[1]!.partner_id);
+      await opened.database.db
+        .insertInto("configurations")
+        .values({
+          code: "ACC",
+          name: "Acc",
+          kind: "configuration",
+          vendor: "v",
+          program_name: null,
+          revision: 0,
+          created_at: "2026-01-01T00:00:00Z",
+        })
+        .execute();
+      await opened.database.db
+        .insertInto("products")
+        .values({
+          code: "ACC-BASIC",
+          name: "Acc basic",
+          edition: "basic",
+          free_support_months: 0,
+          created_at: "2026-01-01T00:00:00Z",
+        })
+        .execute();
+    });
+    const csv = join(dataDir, "envelopes.csv");
+    const issued = run([
+      "pins",
+      "issue",
+      "--product",
+      "ACC-BASIC",
+      "--count",
+      "25",
+      "--vendor-registered",
+      "--csv",
+      csv,
+    ]);
+    assert.equal(issued.status, 0, issued.stderr);
+    assert.equal(statSync(csv).mode & 0o777, 0o600);
+    const lines = readFileSync(csv, "utf8").trim().split(/\r\n/);
+    assert.equal(lines.length, 26);
+    assert.match(lines[1]!, /^[0-9]{10},[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{4},ACC-BASIC$/);
+    const noPin = run([
+      "pins",
+      "issue",
+      "--product",
+      "ACC-BASIC",
+      "--count",
+      "2",
+      "--no-pin",
+      "--csv",
+      join(dataDir, "plain.csv"),
+    ]);
+    assert.equal(noPin.status, 0, noPin.stderr);
+    assert.match(
+      readFileSync(join(dataDir, "plain.csv"), "utf8").trim().split(/\r\n/)[1]!,
+      /^[0-9]{10},,ACC-BASIC$/,
+    );
+    // An existing file is never overwritten, and nothing is issued then.
+    const again = run(["pins", "issue", "--product", "ACC-BASIC", "--count", "2", "--csv", csv]);
+    assert.notEqual(again.status, 0);
   });
 });

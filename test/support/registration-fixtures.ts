@@ -1,6 +1,39 @@
 import type { User } from "../../src/services/accounts.ts";
 import { createConfiguration } from "./catalogue-fixtures.ts";
-import type { TestApp } from "./harness.ts";
+import { type DialectName, startTestApp, type TestApp } from "./harness.ts";
+
+/** Rate limits no test file meets, though all its requests come from one address. */
+export const HIGH_RATE_LIMITS = {
+  rateLimits: {
+    signIn: { max: 10_000, timeWindow: 60_000 },
+    registration: { max: 10_000, timeWindow: 60_000 },
+  },
+};
+
+export interface PartnerLogin {
+  token: string;
+  user: { id: string };
+}
+
+/** An app with the registration catalogue and two partner firms, Alpha and Beta, each with an account. */
+export async function startRegistrationApp(
+  dialect: DialectName,
+): Promise<{ t: TestApp; alpha: PartnerLogin; beta: PartnerLogin }> {
+  const t = await startTestApp(dialect, HIGH_RATE_LIMITS);
+  try {
+    await registrationCatalogue(t);
+    const alpha = await partnerAccount(t, "Partner Alpha");
+    const beta = await partnerAccount(t, "Partner Beta");
+    return { t, alpha, beta };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+}
+
+export function auditActions(t: TestApp, action: string) {
+  return t.upkeep.database.db.selectFrom("audit_log").selectAll().where("action", "=", action).execute();
+}
 
 /** A complete registration form; purchaseDate defaults to the test clock's day. */
 export function organization(t: TestApp, overrides: Record<string, unknown> = {}) {
