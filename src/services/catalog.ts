@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import {
+  type CatalogueRepository,
   catalogueRepository,
   type DistributionWithRelease,
   type StoredRelease,
@@ -121,6 +122,7 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
+/** A product, or product_not_found; for the use cases that name one outside the catalogue. */
 export async function readProduct(db: Kysely<Database>, code: string): Promise<Product> {
   const product = await catalogueRepository(db).findProduct(code);
   if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
@@ -157,7 +159,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
   }
 
   /** A published release is something to download: it has at least one file. */
-  async function assertHasFiles(repository: typeof catalogue, release: StoredRelease) {
+  async function assertHasFiles(repository: CatalogueRepository, release: StoredRelease) {
     if (!(await repository.releaseHasDistributions(release.id))) {
       throw unprocessable(
         "release_without_files",
