@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { conflictOnDuplicate } from "../db/errors.ts";
-import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable } from "../db/schema.ts";
+import {
+  type CatalogueRepository,
+  catalogueRepository,
+  type DistributionWithRelease,
+  type StoredRelease,
+  toRelease,
+} from "../db/repositories/catalogue.ts";
+import { inTransaction } from "../db/repositories/index.ts";
+import type { Database } from "../db/schema.ts";
 import {
   CONFIGURATION_KINDS,
   type ConfigurationKind,
@@ -15,7 +23,6 @@ import {
   RELEASE_DOCUMENTS,
   type ReleaseDocuments,
   type ReleaseStatus,
-  UPDATE_DISTRIBUTION,
   validateChannel,
   validateCode,
   validateDistributionKind,
@@ -26,9 +33,8 @@ import {
 import type { Clock } from "../domain/clock.ts";
 import { parseIsoDate } from "../domain/dates.ts";
 import { badRequest, conflict, notFound, unprocessable } from "../domain/errors.ts";
-import { compareVersions, normalizeVersion, versionSortKey } from "../domain/version.ts";
+import { compareVersions, normalizeVersion } from "../domain/version.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
-import { recordAudit } from "./audit.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
 export interface Configuration {
@@ -95,38 +101,6 @@ export interface StoredDistribution extends Distribution {
 
 const MAX_DOCUMENT_LENGTH = 1_000_000;
 
-function toConfiguration(row: Selectable<ConfigurationsTable>): Configuration {
-  return {
-    code: row.code,
-    name: row.name,
-    kind: row.kind as ConfigurationKind,
-    vendor: row.vendor,
-    programName: row.program_name,
-    packageFormat: row.package_format as PackageFormat,
-  };
-}
-
-function toDistribution(row: Selectable<DistributionsTable>): Distribution {
-  return { id: row.id, kind: row.kind, fileName: row.file_name, size: Number(row.size), sha256: row.sha256 };
-}
-
-function toRelease(row: Selectable<ReleasesTable>, distributions: Distribution[]): Release {
-  return {
-    id: row.id,
-    configuration: row.configuration_code,
-    version: row.version,
-    releasedOn: row.released_on,
-    itsIssue: row.its_issue,
-    minPlatformVersion: row.min_platform_version,
-    channel: row.channel,
-    status: row.status as ReleaseStatus,
-    updateFrom: JSON.parse(row.update_from) as string[],
-    publishedAt: row.published_at,
-    distributions,
-    hasUpdateDistribution: distributions.some((d) => d.kind === UPDATE_DISTRIBUTION),
-  };
-}
-
 function validateDocuments(documents: unknown): ReleaseDocuments {
   if (documents === undefined || documents === null) return {};
   if (typeof documents !== "object" || Array.isArray(documents)) {
@@ -148,22 +122,11 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
+/** A product, or product_not_found; for the use cases that name one outside the catalogue. */
 export async function readProduct(db: Kysely<Database>, code: string): Promise<Product> {
-  const row = await db.selectFrom("products").selectAll().where("code", "=", code).executeTakeFirst();
-  if (!row) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
-  const configurations = await db
-    .selectFrom("product_configurations")
-    .select("configuration_code")
-    .where("product_code", "=", code)
-    .orderBy("configuration_code")
-    .execute();
-  return {
-    code: row.code,
-    name: row.name,
-    edition: row.edition as Edition,
-    freeSupportMonths: Number(row.free_support_months),
-    configurations: configurations.map((c) => c.configuration_code),
-  };
+  const product = await catalogueRepository(db).findProduct(code);
+  if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
+  return product;
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
@@ -173,6 +136,7 @@ export type CatalogChangeListener = (configuration: string) => void | Promise<vo
 
 export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
   const { db, blobs, clock } = deps;
+  const catalogue = catalogueRepository(db);
   const listeners: CatalogChangeListener[] = [];
 
   async function changed(configuration: string) {
@@ -180,110 +144,64 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
   }
 
   async function requireConfiguration(code: string): Promise<Configuration> {
-    const row = await db.selectFrom("configurations").selectAll().where("code", "=", code).executeTakeFirst();
-    if (!row)
+    const configuration = await catalogue.findConfiguration(code);
+    if (!configuration)
       throw notFound("configuration_not_found", `There is no configuration ${code}.`, {
         configuration: code,
       });
-    return toConfiguration(row);
+    return configuration;
   }
 
-  async function distributionsOf(releaseIds: string[]): Promise<Map<string, Distribution[]>> {
-    const byRelease = new Map<string, Distribution[]>(releaseIds.map((id) => [id, []]));
-    if (releaseIds.length === 0) return byRelease;
-    const rows = await db
-      .selectFrom("distributions")
-      .selectAll()
-      .where("release_id", "in", releaseIds)
-      .orderBy("kind")
-      .execute();
-    for (const row of rows) byRelease.get(row.release_id)?.push(toDistribution(row));
-    return byRelease;
-  }
-
-  async function releaseRow(id: string): Promise<Selectable<ReleasesTable>> {
-    const row = await db.selectFrom("releases").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!row) throw notFound("release_not_found", `There is no release ${id}.`, { release: id });
-    return row;
-  }
-
-  /** Published-state changes alter what plans and feeds show: bump the configuration's revision with them. */
-  async function bumpRevision(trx: Kysely<Database>, configuration: string) {
-    await trx
-      .updateTable("configurations")
-      .set((eb) => ({ revision: eb("revision", "+", 1) }))
-      .where("code", "=", configuration)
-      .execute();
+  async function requireRelease(id: string): Promise<StoredRelease> {
+    const release = await catalogue.findRelease(id);
+    if (!release) throw notFound("release_not_found", `There is no release ${id}.`, { release: id });
+    return release;
   }
 
   /** A published release is something to download: it has at least one file. */
-  async function assertHasFiles(trx: Kysely<Database>, release: Selectable<ReleasesTable>) {
-    const file = await trx
-      .selectFrom("distributions")
-      .select("id")
-      .where("release_id", "=", release.id)
-      .limit(1)
-      .executeTakeFirst();
-    if (!file) {
+  async function assertHasFiles(repository: CatalogueRepository, release: StoredRelease) {
+    if (!(await repository.releaseHasDistributions(release.id))) {
       throw unprocessable(
         "release_without_files",
-        `${release.configuration_code} ${release.version} has no distribution yet; upload its files before publishing it.`,
+        `${release.configuration} ${release.version} has no distribution yet; upload its files before publishing it.`,
         { release: release.id },
       );
     }
   }
 
-  const filesImmutable = (release: Selectable<ReleasesTable>, kind: string) =>
+  const filesImmutable = (release: StoredRelease, kind: string) =>
     conflict(
       "release_files_immutable",
-      `${release.configuration_code} ${release.version} is no longer a draft: its ${kind} file cannot be replaced ` +
+      `${release.configuration} ${release.version} is no longer a draft: its ${kind} file cannot be replaced ` +
         "(downloads under way and the signed metadata name it). Publish a new release instead.",
       { release: release.id, kind },
     );
 
-  /**
-   * Whether the release is still a draft, taking its row lock (PostgreSQL) for the rest of the
-   * transaction: a publication waits until the upload is committed, and an upload that waited on a
-   * publication sees it.
-   */
-  async function lockDraft(trx: Kysely<Database>, id: string): Promise<boolean> {
-    const result = await trx
-      .updateTable("releases")
-      .set({ status: "draft" })
-      .where("id", "=", id)
-      .where("status", "=", "draft")
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
+  /** Published-state changes alter what plans and feeds show: the configuration's revision moves with them. */
   async function setStatus(
     id: string,
-    status: ReleaseStatus,
+    status: "published" | "withdrawn",
     actorId: string | null,
   ): Promise<ReleaseWithDocuments> {
-    const row = await releaseRow(id);
-    if (row.status === status) return this_.getRelease(id);
+    const release = await requireRelease(id);
+    if (release.status === status) return this_.getRelease(id);
     const now = clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      if (status === "published") await assertHasFiles(trx, row);
-      await trx
-        .updateTable("releases")
-        .set({
-          status,
-          ...(status === "published" ? { published_at: row.published_at ?? now, withdrawn_at: null } : {}),
-          ...(status === "withdrawn" ? { withdrawn_at: now } : {}),
-        })
-        .where("id", "=", id)
-        .execute();
-      await bumpRevision(trx, row.configuration_code);
-      await recordAudit(trx, clock.now(), {
+    await inTransaction(db, async ({ catalogue, audit }) => {
+      if (status === "published") {
+        await assertHasFiles(catalogue, release);
+        await catalogue.markReleasePublished(id, release.publishedAt ?? now);
+      } else {
+        await catalogue.markReleaseWithdrawn(id, now);
+      }
+      await catalogue.bumpConfigurationRevision(release.configuration);
+      await audit.record(clock.now(), {
         actorId,
         action: `release.${status === "published" ? "publish" : "withdraw"}`,
         subject: `release:${id}`,
-        details: { configuration: row.configuration_code, version: row.version },
+        details: { configuration: release.configuration, version: release.version },
       });
     });
-    await changed(row.configuration_code);
+    await changed(release.configuration);
     return this_.getRelease(id);
   }
 
@@ -322,27 +240,10 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const exists = () => conflict("configuration_exists", `Configuration ${code} exists already.`);
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
-            const existing = await trx
-              .selectFrom("configurations")
-              .select("code")
-              .where("code", "=", code)
-              .executeTakeFirst();
-            if (existing) throw exists();
-            await trx
-              .insertInto("configurations")
-              .values({
-                code,
-                name: configuration.name,
-                kind: configuration.kind,
-                vendor,
-                program_name: configuration.programName,
-                package_format: configuration.packageFormat,
-                revision: 0,
-                created_at: clock.now().toISOString(),
-              })
-              .execute();
-            await recordAudit(trx, clock.now(), {
+          inTransaction(db, async ({ catalogue, audit }) => {
+            if (await catalogue.configurationExists(code)) throw exists();
+            await catalogue.insertConfiguration(configuration, clock.now().toISOString());
+            await audit.record(clock.now(), {
               actorId,
               action: "configuration.create",
               subject: `configuration:${code}`,
@@ -354,19 +255,10 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       return configuration;
     },
 
-    async listConfigurations(): Promise<Configuration[]> {
-      const rows = await db.selectFrom("configurations").selectAll().orderBy("code").execute();
-      return rows.map(toConfiguration);
-    },
+    listConfigurations: (): Promise<Configuration[]> => catalogue.listConfigurations(),
 
-    async configurationRevision(code: string): Promise<number | null> {
-      const row = await db
-        .selectFrom("configurations")
-        .select("revision")
-        .where("code", "=", code)
-        .executeTakeFirst();
-      return row ? Number(row.revision) : null;
-    },
+    /** The update check asks this every second per configuration: the repository's query itself, unwrapped. */
+    configurationRevision: catalogue.configurationRevision,
 
     async createProduct(
       input: {
@@ -400,16 +292,10 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const exists = () => conflict("product_exists", `Product ${code} exists already.`);
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
-            if (await trx.selectFrom("products").select("code").where("code", "=", code).executeTakeFirst()) {
-              throw exists();
-            }
-            const known = await trx
-              .selectFrom("configurations")
-              .select("code")
-              .where("code", "in", configurations)
-              .execute();
-            const missing = configurations.filter((c) => !known.some((k) => k.code === c));
+          inTransaction(db, async ({ catalogue, audit }) => {
+            if (await catalogue.productExists(code)) throw exists();
+            const known = await catalogue.existingConfigurationCodes(configurations);
+            const missing = configurations.filter((c) => !known.includes(c));
             if (missing.length > 0) {
               throw unprocessable(
                 "configuration_not_found",
@@ -419,21 +305,8 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
                 },
               );
             }
-            await trx
-              .insertInto("products")
-              .values({
-                code,
-                name: product.name,
-                edition: product.edition,
-                free_support_months: months,
-                created_at: clock.now().toISOString(),
-              })
-              .execute();
-            await trx
-              .insertInto("product_configurations")
-              .values(configurations.map((c) => ({ product_code: code, configuration_code: c })))
-              .execute();
-            await recordAudit(trx, clock.now(), {
+            await catalogue.insertProduct(product, clock.now().toISOString());
+            await audit.record(clock.now(), {
               actorId,
               action: "product.create",
               subject: `product:${code}`,
@@ -467,55 +340,45 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
           { versions: notLower },
         );
       }
-      const itsIssue = input.itsIssue?.trim() || null;
-      const row: Selectable<ReleasesTable> = {
+      const release: StoredRelease = {
         id: randomUUID(),
-        configuration_code: configuration.code,
+        configuration: configuration.code,
         version,
-        version_key: versionSortKey(version),
-        released_on: releasedOn,
-        its_issue: itsIssue,
-        min_platform_version: minPlatformVersion,
+        releasedOn,
+        itsIssue: input.itsIssue?.trim() || null,
+        minPlatformVersion,
         channel,
         status: "draft",
-        update_from: JSON.stringify(updateFrom),
-        documents: JSON.stringify(documents),
-        created_at: clock.now().toISOString(),
-        published_at: null,
-        withdrawn_at: null,
+        updateFrom,
+        publishedAt: null,
       };
       const exists = (id?: string) =>
         conflict("release_exists", `${configuration.code} ${version} exists already.`, id ? { id } : {});
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
-            const existing = await trx
-              .selectFrom("releases")
-              .select("id")
-              .where("configuration_code", "=", configuration.code)
-              .where("version", "=", version)
-              .executeTakeFirst();
-            if (existing) throw exists(existing.id);
-            await trx.insertInto("releases").values(row).execute();
-            await recordAudit(trx, clock.now(), {
+          inTransaction(db, async ({ catalogue, audit }) => {
+            const existing = await catalogue.findReleaseId(configuration.code, version);
+            if (existing) throw exists(existing);
+            await catalogue.insertRelease({ ...release, documents }, clock.now().toISOString());
+            await audit.record(clock.now(), {
               actorId,
               action: "release.create",
-              subject: `release:${row.id}`,
+              subject: `release:${release.id}`,
               details: { configuration: configuration.code, version },
             });
           }),
         exists,
       );
-      return { ...toRelease(row, []), documents };
+      return { ...toRelease(release, []), documents };
     },
 
     publishRelease: (id: string, actorId: string | null) => setStatus(id, "published", actorId),
     withdrawRelease: (id: string, actorId: string | null) => setStatus(id, "withdrawn", actorId),
 
     async getRelease(id: string): Promise<ReleaseWithDocuments> {
-      const row = await releaseRow(id);
-      const distributions = await distributionsOf([id]);
-      return { ...toRelease(row, distributions.get(id) ?? []), documents: JSON.parse(row.documents) };
+      const release = await catalogue.findReleaseWithFiles(id);
+      if (!release) throw notFound("release_not_found", `There is no release ${id}.`, { release: id });
+      return release;
     },
 
     /** Releases of a configuration, newest first. */
@@ -524,15 +387,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       statuses: readonly ReleaseStatus[] = ["published"],
     ): Promise<Release[]> {
       await requireConfiguration(configuration);
-      const rows = await db
-        .selectFrom("releases")
-        .selectAll()
-        .where("configuration_code", "=", configuration)
-        .where("status", "in", statuses)
-        .orderBy("version_key", "desc")
-        .execute();
-      const distributions = await distributionsOf(rows.map((r) => r.id));
-      return rows.map((row) => toRelease(row, distributions.get(row.id) ?? []));
+      return catalogue.listReleases(configuration, statuses);
     },
 
     /**
@@ -548,8 +403,8 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       const kind = validateDistributionKind(input.kind);
       const fileName = validateFileName(input.fileName);
       const expected = input.sha256 ? validateSha256(input.sha256) : null;
-      const release = await releaseRow(input.releaseId);
-      const configuration = await requireConfiguration(release.configuration_code);
+      const release = await requireRelease(input.releaseId);
+      const configuration = await requireConfiguration(release.configuration);
       const allowed = distributionKindsOf(configuration.kind);
       if (!allowed.includes(kind)) {
         throw unprocessable(
@@ -558,18 +413,13 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
           { kind, allowed },
         );
       }
-      const previousOf = (trx: Kysely<Database>) =>
-        trx
-          .selectFrom("distributions")
-          .select(["id", "storage_key"])
-          .where("release_id", "=", release.id)
-          .where("kind", "=", kind)
-          .executeTakeFirst();
       // Refused before a byte is stored; checked again, under the row lock, before the write.
-      if (release.status !== "draft" && (await previousOf(db))) throw filesImmutable(release, kind);
+      if (release.status !== "draft" && (await catalogue.findDistributionOfKind(release.id, kind))) {
+        throw filesImmutable(release, kind);
+      }
       let wasDraft = true;
       const id = randomUUID();
-      const storageKey = `distributions/${release.configuration_code}/${release.id}/${id}`;
+      const storageKey = `distributions/${release.configuration}/${release.id}/${id}`;
       const stored = await blobs.put(storageKey, input.body, { sha256: expected });
       let replaced: string | null = null;
       const raced = () =>
@@ -589,29 +439,28 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
         }
         await conflictOnDuplicate(
           () =>
-            db.transaction().execute(async (trx) => {
-              wasDraft = await lockDraft(trx, release.id);
-              const previous = await previousOf(trx);
+            inTransaction(db, async ({ catalogue, audit }) => {
+              wasDraft = await catalogue.lockDraftRelease(release.id);
+              const previous = await catalogue.findDistributionOfKind(release.id, kind);
               if (previous) {
                 if (!wasDraft) throw filesImmutable(release, kind);
-                replaced = previous.storage_key;
-                await trx.deleteFrom("distributions").where("id", "=", previous.id).execute();
+                replaced = previous.storageKey;
+                await catalogue.deleteDistribution(previous.id);
               }
-              await trx
-                .insertInto("distributions")
-                .values({
+              await catalogue.insertDistribution(
+                {
                   id,
-                  release_id: release.id,
+                  releaseId: release.id,
                   kind,
-                  file_name: fileName,
+                  fileName,
                   size: stored.size,
                   sha256: stored.sha256,
-                  storage_key: storageKey,
-                  created_at: clock.now().toISOString(),
-                })
-                .execute();
-              if (!wasDraft) await bumpRevision(trx, release.configuration_code);
-              await recordAudit(trx, clock.now(), {
+                  storageKey,
+                },
+                clock.now().toISOString(),
+              );
+              if (!wasDraft) await catalogue.bumpConfigurationRevision(release.configuration);
+              await audit.record(clock.now(), {
                 actorId,
                 action: "distribution.put",
                 subject: `release:${release.id}`,
@@ -632,28 +481,14 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       }
       if (replaced) await blobs.delete(replaced);
       // A draft's files show in no plan and no signed metadata until it is published.
-      if (!wasDraft) await changed(release.configuration_code);
+      if (!wasDraft) await changed(release.configuration);
       return { id, kind, fileName, size: stored.size, sha256: stored.sha256 };
     },
 
-    async getDistribution(
-      id: string,
-    ): Promise<StoredDistribution & { configuration: string; releaseStatus: ReleaseStatus }> {
-      const row = await db
-        .selectFrom("distributions")
-        .innerJoin("releases", "releases.id", "distributions.release_id")
-        .selectAll("distributions")
-        .select(["releases.configuration_code", "releases.status as release_status"])
-        .where("distributions.id", "=", id)
-        .executeTakeFirst();
-      if (!row) throw notFound("distribution_not_found", `There is no distribution ${id}.`);
-      return {
-        ...toDistribution(row),
-        releaseId: row.release_id,
-        storageKey: row.storage_key,
-        configuration: row.configuration_code,
-        releaseStatus: row.release_status as ReleaseStatus,
-      };
+    async getDistribution(id: string): Promise<DistributionWithRelease> {
+      const distribution = await catalogue.findDistribution(id);
+      if (!distribution) throw notFound("distribution_not_found", `There is no distribution ${id}.`);
+      return distribution;
     },
   };
   return this_;

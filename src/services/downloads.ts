@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
+import { downloadLogRepository } from "../db/repositories/download-log.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
@@ -10,7 +11,8 @@ export type DownloadsService = ReturnType<typeof createDownloadsService>;
 
 /** Serving distribution bytes: from the blob store, or by redirect where the store offers direct URLs (S3). */
 export function createDownloadsService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
-  const { db, blobs, clock } = deps;
+  const { blobs, clock } = deps;
+  const downloadLog = downloadLogRepository(deps.db);
   return {
     directUrl(distribution: StoredDistribution): Promise<string | null> {
       return blobs.directUrl(distribution.storageKey, distribution.fileName);
@@ -27,17 +29,14 @@ export function createDownloadsService(deps: { db: Kysely<Database>; blobs: Blob
       status: number;
       bytes: number;
     }) {
-      await db
-        .insertInto("download_log")
-        .values({
-          at: clock.now().toISOString(),
-          user_id: entry.user?.id ?? null,
-          distribution_id: entry.distribution.id,
-          range: entry.range,
-          status: entry.status,
-          bytes: entry.bytes,
-        })
-        .execute();
+      await downloadLog.record({
+        at: clock.now().toISOString(),
+        userId: entry.user?.id ?? null,
+        distributionId: entry.distribution.id,
+        range: entry.range,
+        status: entry.status,
+        bytes: entry.bytes,
+      });
     },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from "@tufjs/models";
 import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../db/errors.ts";
+import { type TufMetadataRow, tufMetadataRepository } from "../db/repositories/tuf-metadata.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { TUF_ROLES, type TufKey, type TufKeys, type TufRole } from "./keys.ts";
@@ -62,13 +63,6 @@ interface State {
   readonly timestamp: Stored<Timestamp>;
 }
 
-interface Row {
-  role: string;
-  version: number;
-  body: string;
-  expires: string;
-}
-
 const KINDS = {
   root: MetadataKind.Root,
   targets: MetadataKind.Targets,
@@ -101,7 +95,7 @@ function signedBody<T extends Signed>(signed: T, key: TufKey): Stored<T> {
   };
 }
 
-function parse(role: TufRole, row: Row): Stored<Signed> {
+function parse(role: TufRole, row: TufMetadataRow): Stored<Signed> {
   const metadata = Metadata.fromJSON(
     KINDS[role] as MetadataKind.Root,
     JSON.parse(row.body),
@@ -146,7 +140,8 @@ export function createTufRepository(deps: {
   /** What the targets metadata must list now: every distribution of every published release. */
   listTargets: () => Promise<TufTarget[]>;
 }) {
-  const { db, clock, keys, listTargets } = deps;
+  const { clock, keys, listTargets } = deps;
+  const metadataStore = tufMetadataRepository(deps.db);
 
   let state: State | null = null;
   /** The latest version of each role in the database at the last look, even when some role is missing. */
@@ -166,12 +161,7 @@ export function createTufRepository(deps: {
 
   /** Re-reads the roles whose latest version in the database differs from the one in memory. */
   async function load(): Promise<State | null> {
-    const rows = await db
-      .selectFrom("tuf_metadata")
-      .select(["role", (eb) => eb.fn.max("version").as("version")])
-      .groupBy("role")
-      .execute();
-    versions = new Map(rows.map((row) => [row.role, Number(row.version)]));
+    versions = await metadataStore.latestVersions();
     const next: Partial<Record<TufRole, Stored<Signed>>> = {};
     for (const role of TUF_ROLES) {
       const version = versions.get(role);
@@ -185,13 +175,7 @@ export function createTufRepository(deps: {
         next[role] = held;
         continue;
       }
-      const row = await db
-        .selectFrom("tuf_metadata")
-        .selectAll()
-        .where("role", "=", role)
-        .where("version", "=", version)
-        .executeTakeFirstOrThrow();
-      next[role] = parse(role, row);
+      next[role] = parse(role, await metadataStore.read(role, version));
     }
     state = next as State;
     roots.set(state.root.version, state.root.body);
@@ -291,15 +275,14 @@ export function createTufRepository(deps: {
         timestamp = written.timestamp = signedBody(signed, keys.timestamp);
       }
 
-      const rows = TUF_ROLES.flatMap((role): Row[] => {
-        const stored = written[role];
-        return stored ? [{ role, version: stored.version, body: stored.body, expires: stored.expires }] : [];
+      const rows = TUF_ROLES.flatMap((role): TufMetadataRow[] => {
+        const signed = written[role];
+        return signed ? [{ role, version: signed.version, body: signed.body, expires: signed.expires }] : [];
       });
       if (rows.length === 0) return false;
       try {
-        // One multi-row INSERT: atomic on both dialects (all roles or none), and no transaction left open
-        // across awaits, which on SQLite would make a second connection of this process wait on the lock.
-        await db.insertInto("tuf_metadata").values(rows).execute();
+        // All roles or none, in one statement (see insert).
+        await metadataStore.insert(rows);
       } catch (error) {
         // Another node signed the same versions first: start again from what it wrote.
         if (attempt < WRITE_ATTEMPTS && isWriteConflict(error)) continue;
@@ -315,15 +298,11 @@ export function createTufRepository(deps: {
   }
 
   /** Without consistent snapshots nobody asks for old timestamp, snapshot or targets versions. */
-  async function prune(rows: Row[]): Promise<void> {
+  async function prune(rows: TufMetadataRow[]): Promise<void> {
     for (const row of rows) {
       if (row.role === "root" || row.version <= KEPT_VERSIONS) continue;
       try {
-        await db
-          .deleteFrom("tuf_metadata")
-          .where("role", "=", row.role)
-          .where("version", "<=", row.version - KEPT_VERSIONS)
-          .execute();
+        await metadataStore.deleteUpTo(row.role, row.version - KEPT_VERSIONS);
       } catch {
         // Housekeeping only: the next write tries again.
       }
@@ -397,15 +376,10 @@ export function createTufRepository(deps: {
       if (version > latest.root.version) return null;
       const known = roots.get(version);
       if (known) return known;
-      const row = await db
-        .selectFrom("tuf_metadata")
-        .select("body")
-        .where("role", "=", "root")
-        .where("version", "=", version)
-        .executeTakeFirst();
-      if (!row) return null;
-      roots.set(version, row.body);
-      return row.body;
+      const body = await metadataStore.findBody("root", version);
+      if (body === undefined) return null;
+      roots.set(version, body);
+      return body;
     },
 
     /** The target at `path` in the current targets metadata, or null. */

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { catalogueRepository } from "../db/repositories/catalogue.ts";
 import type { Database } from "../db/schema.ts";
 import { versionToUnderscore } from "../domain/version.ts";
 
@@ -27,30 +28,17 @@ export function tufTargetPath(
 
 /** Every distribution of every published release, in a stable order. */
 export async function listPublishedTargets(db: Kysely<Database>): Promise<TufTarget[]> {
-  const rows = await db
-    .selectFrom("distributions")
-    .innerJoin("releases", "releases.id", "distributions.release_id")
-    .select([
-      "distributions.id",
-      "distributions.kind",
-      "distributions.file_name",
-      "distributions.size",
-      "distributions.sha256",
-      "releases.configuration_code",
-      "releases.version",
-    ])
-    .where("releases.status", "=", "published")
-    .execute();
-  return rows
-    .map((row) => ({
-      path: tufTargetPath(row.configuration_code, row.version, row.kind, row.file_name),
-      length: Number(row.size),
-      sha256: row.sha256,
+  const distributions = await catalogueRepository(db).listPublishedDistributions();
+  return distributions
+    .map((file) => ({
+      path: tufTargetPath(file.configuration, file.version, file.kind, file.fileName),
+      length: file.size,
+      sha256: file.sha256,
       custom: {
-        distributionId: row.id,
-        configuration: row.configuration_code,
-        version: row.version,
-        kind: row.kind,
+        distributionId: file.distributionId,
+        configuration: file.configuration,
+        version: file.version,
+        kind: file.kind,
       },
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
