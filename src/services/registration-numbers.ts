@@ -8,6 +8,7 @@ import { type AppError, badRequest, conflict, forbidden, notFound } from "../dom
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
   formatPin,
+  MAX_ISSUE_COUNT,
   PIN_RANDOM_BYTES,
   parsePin,
   pinFromRandomBytes,
@@ -59,7 +60,6 @@ export interface IssueRequest {
   readonly purchaseDate?: string | null;
 }
 
-export const MAX_ISSUE_COUNT = 100_000;
 export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
 
 /** 8 columns a row: 2,000 rows keep a statement at 16,000 parameters, far below SQLite's and PostgreSQL's limits. */

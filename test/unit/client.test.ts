@@ -35,10 +35,10 @@ import {
 import { FileFetcher, tufFailure } from "../../src/client/tuf.ts";
 import type { Release } from "../../src/client/types.ts";
 import { unpackZip } from "../../src/client/unzip.ts";
+import { tufTargetPath } from "../../src/contract/tuf.ts";
 import { isCode } from "../../src/domain/catalogue.ts";
 import { AppError } from "../../src/domain/errors.ts";
 import { formatUpdInfo } from "../../src/domain/upd-info.ts";
-import { tufTargetPath } from "../../src/tuf/targets.ts";
 import { updatePackage, whatsNewName } from "../support/update-package.ts";
 import { zip } from "../support/zip.ts";
 
