@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TOptional, type TString, Type } from "@sinclair/typebox";
 import {
   CONFIGURATION_KINDS,
   type ConfigurationKind,
@@ -7,6 +7,8 @@ import {
   EDITIONS,
   type Edition,
   PACKAGE_FORMATS,
+  RELEASE_DOCUMENTS,
+  type ReleaseDocumentName,
   type ReleaseStatus,
 } from "../domain/catalogue.ts";
 import { FreeText, Nullable, StringOf } from "./shapes.ts";
@@ -41,15 +43,12 @@ export const DistributionSchema = Type.Object({
 });
 export type Distribution = Static<typeof DistributionSchema>;
 
+/** A release's Markdown documents, each optional, as the domain lists them. */
 export const ReleaseDocumentsSchema = Type.Object(
-  {
-    whatsNew: Type.Optional(FreeText()),
-    changes: Type.Optional(FreeText()),
-    majorChanges: Type.Optional(FreeText()),
-    changedObjects: Type.Optional(FreeText()),
-    updateOrder: Type.Optional(FreeText()),
-    readme: Type.Optional(FreeText()),
-  },
+  Object.fromEntries(RELEASE_DOCUMENTS.map((name) => [name, Type.Optional(FreeText())])) as Record<
+    ReleaseDocumentName,
+    TOptional<TString>
+  >,
   { additionalProperties: false },
 );
 

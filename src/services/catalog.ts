@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Kysely, Selectable } from "kysely";
+import type {
+  Configuration,
+  Distribution,
+  Product,
+  Release,
+  ReleaseWithDocuments,
+} from "../contract/catalogue.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable } from "../db/schema.ts";
 import {
@@ -31,50 +38,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { recordAudit } from "./audit.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
-export interface Configuration {
-  readonly code: string;
-  readonly name: string;
-  readonly kind: ConfigurationKind;
-  readonly vendor: string;
-  readonly programName: string | null;
-  readonly packageFormat: PackageFormat;
-}
-
-export interface Product {
-  readonly code: string;
-  readonly name: string;
-  readonly edition: Edition;
-  readonly freeSupportMonths: number;
-  readonly configurations: string[];
-}
-
-export interface Distribution {
-  readonly id: string;
-  readonly kind: string;
-  readonly fileName: string;
-  readonly size: number;
-  readonly sha256: string;
-}
-
-export interface Release {
-  readonly id: string;
-  readonly configuration: string;
-  readonly version: string;
-  readonly releasedOn: string;
-  readonly itsIssue: string | null;
-  readonly minPlatformVersion: string | null;
-  readonly channel: string;
-  readonly status: ReleaseStatus;
-  readonly updateFrom: string[];
-  readonly publishedAt: string | null;
-  readonly distributions: Distribution[];
-  /** Whether the release has the `update` file a plan step through it downloads. */
-  readonly hasUpdateDistribution: boolean;
-}
-
-export interface ReleaseWithDocuments extends Release {
-  readonly documents: ReleaseDocuments;
-}
+export type { Configuration, Distribution, Product, Release, ReleaseWithDocuments };
 
 export interface NewRelease {
   readonly configuration: string;
