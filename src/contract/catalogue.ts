@@ -71,6 +71,8 @@ const releaseFields = {
 
 export const ReleaseSchema = Type.Object(releaseFields);
 export type Release = Static<typeof ReleaseSchema>;
+/** A configuration's published releases, newest first. */
+export const ReleaseListSchema = Type.Array(ReleaseSchema);
 
 export const ReleaseWithDocumentsSchema = Type.Object({
   ...releaseFields,
@@ -87,6 +89,7 @@ export const ConfigurationSchema = Type.Object({
   packageFormat: PackageFormatSchema,
 });
 export type Configuration = Static<typeof ConfigurationSchema>;
+export const ConfigurationListSchema = Type.Array(ConfigurationSchema);
 
 export const ProductSchema = Type.Object({
   code: Type.String(),

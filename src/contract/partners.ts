@@ -44,6 +44,7 @@ export const ClientSummarySchema = Type.Object({
   email: Nullable(Type.String()),
 });
 export type ClientSummary = Static<typeof ClientSummarySchema>;
+export const ClientListSchema = Type.Array(ClientSummarySchema);
 
 /** GET /api/v1/partner/users/:userCode */
 export const ClientDetailSchema = Type.Object({

@@ -13,6 +13,9 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
+/** An answer without a body (204). */
+export const NoContent = Type.Null();
+
 /** Error responses every route may give, for the OpenAPI document. */
 export const problemResponses = {
   400: ProblemSchema,

@@ -139,3 +139,4 @@ export const MyProductSchema = Type.Object({
   support: Type.Object({ coveredThisMonth: Type.Boolean(), until: Nullable(Type.String()) }),
 });
 export type MyProduct = Static<typeof MyProductSchema>;
+export const MyProductListSchema = Type.Array(MyProductSchema);

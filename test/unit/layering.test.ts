@@ -108,6 +108,13 @@ describe("module layering", () => {
     );
   });
 
+  it("routes build no schema of their own: every one comes from the contract", () => {
+    const building = importsOfFolder("http").filter(
+      (entry) => !entry.typeOnly && entry.specifier.startsWith("@sinclair/typebox"),
+    );
+    assert.deepEqual(building.map(describeImport), []);
+  });
+
   it("the domain imports only the domain and packages, and the contract's types", () => {
     const stray = importsOfFolder("domain").filter((entry) => {
       const folder = landsIn(entry);

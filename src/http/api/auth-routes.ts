@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import { IssuedTokenSchema, MeSchema, TokenRequestSchema } from "../../contract/auth.ts";
-import { ProblemSchema } from "../../contract/problem.ts";
+import { NoContent, ProblemSchema } from "../../contract/problem.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
 
@@ -36,7 +35,7 @@ export const authRoutes =
         schema: {
           tags: ["auth"],
           summary: "Revoke the token this request carries",
-          response: { 204: Type.Null(), 401: ProblemSchema },
+          response: { 204: NoContent, 401: ProblemSchema },
         },
         config: { access: "signed-in" },
       },

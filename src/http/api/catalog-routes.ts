@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import {
   CodeParams,
-  ConfigurationSchema,
+  ConfigurationListSchema,
   IdParams,
-  ReleaseSchema,
+  ReleaseListSchema,
   ReleaseWithDocumentsSchema,
 } from "../../contract/catalogue.ts";
 import { PlanRequestSchema, PlanSchema } from "../../contract/plans.ts";
@@ -36,7 +35,7 @@ export const catalogRoutes =
         schema: {
           tags: ["catalogue"],
           summary: "Configurations in the catalogue",
-          response: { 200: Type.Array(ConfigurationSchema), ...problemResponses },
+          response: { 200: ConfigurationListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },
@@ -57,7 +56,7 @@ export const catalogRoutes =
           tags: ["catalogue"],
           summary: "Published releases of a configuration, newest first",
           params: CodeParams,
-          response: { 200: Type.Array(ReleaseSchema), ...problemResponses },
+          response: { 200: ReleaseListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },

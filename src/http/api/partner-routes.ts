@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import {
   AuthorizedProductSchema,
   AuthorizeRequestSchema,
   ClientDetailSchema,
-  ClientSummarySchema,
+  ClientListSchema,
   RecordedSubscriptionSchema,
   RegisterClientRequestSchema,
   RegisteredClientSchema,
@@ -54,7 +53,7 @@ export const partnerRoutes =
           tags: ["partner"],
           summary: "The partner's own clients",
           response: {
-            200: Type.Array(ClientSummarySchema),
+            200: ClientListSchema,
             ...problemResponses,
           },
         },

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
 import {
   AccountSchema,
@@ -9,6 +8,7 @@ import {
   IssuedNumbersSchema,
   IssueRequestSchema,
   LoginParams,
+  MyProductListSchema,
   MyProductSchema,
   NewAccountSchema,
   NumberParams,
@@ -180,7 +180,7 @@ export const registrationRoutes =
         schema: {
           tags: ["registration"],
           summary: "The signed-in account's software products and their support status",
-          response: { 200: Type.Array(MyProductSchema), ...problemResponses },
+          response: { 200: MyProductListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },
