@@ -1,23 +1,13 @@
 /**
- * The server's JSON shapes the client reads. Type-only imports: nothing of the server is loaded
- * at run time, and the client cannot drift from what the server sends.
+ * The server's JSON shapes the client reads, from the API contract. Type-only imports: no schema
+ * is loaded at run time, and the client cannot drift from what the server sends.
  */
-import type { PlanDescription, PlannedStep } from "../domain/plan-description.ts";
-import type { DownloadVerdict } from "../http/api/plan-responses.ts";
-import type { Configuration, Distribution, Release, ReleaseWithDocuments } from "../services/catalog.ts";
-import type { PlanRequest } from "../services/updates.ts";
+import type { Problem as ProblemAnswer } from "../contract/problem.ts";
 
-export type { Configuration, Distribution, PlanRequest, Release, ReleaseWithDocuments };
-export type PlanStep = PlannedStep;
+export type { Me } from "../contract/auth.ts";
+export type { Configuration, Distribution, Release, ReleaseWithDocuments } from "../contract/catalogue.ts";
+export type { DownloadVerdict, Plan, PlanRequest, PlanStep } from "../contract/plans.ts";
+export type { MyProduct } from "../contract/registration.ts";
 
-export type { DownloadVerdict };
-
-export interface Plan extends PlanDescription {
-  readonly download: DownloadVerdict;
-}
-
-export interface Problem {
-  readonly status?: number;
-  readonly code?: string;
-  readonly detail?: string;
-}
+/** A problem answer, read loosely: whatever answered (a proxy, say) may not send one. */
+export type Problem = Partial<Pick<ProblemAnswer, "status" | "code" | "detail">>;

@@ -57,6 +57,8 @@ export function formatPin(pin: string): string {
 export const REGISTRATION_NUMBER = /^[0-9]{8,12}$/;
 /** registrationNumberFromRandomBytes reads exactly this many bytes (a 40-bit unsigned integer). */
 export const REGISTRATION_NUMBER_RANDOM_BYTES = 5;
+/** How many registration numbers one request may issue. */
+export const MAX_ISSUE_COUNT = 100_000;
 
 const NUMBER_LOW = 1_000_000_000; // 10 digits, no leading zero: [10^9, 10^10)
 const NUMBER_RANGE = 9_000_000_000;

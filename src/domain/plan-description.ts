@@ -1,45 +1,16 @@
+// Types only: the plan is described in the API contract, which loads nothing of this module.
+import type { Distribution } from "../contract/catalogue.ts";
+import type { PlanDescription } from "../contract/plans.ts";
 import { type PackageFormat, UPDATE_DISTRIBUTION } from "./catalogue.ts";
 import { notFound } from "./errors.ts";
 import { type PlannableRelease, planUpdate, type ReleaseGraph } from "./update-planner.ts";
 import { normalizeVersion } from "./version.ts";
 
-export interface DistributionSummary {
-  readonly id: string;
-  readonly kind: string;
-  readonly fileName: string;
-  readonly size: number;
-  readonly sha256: string;
-}
-
 /** A catalogue release as both the server and the client know it. */
 export interface CatalogueRelease extends PlannableRelease {
   readonly id: string;
   readonly releasedOn: string;
-  readonly distributions: readonly DistributionSummary[];
-}
-
-export interface PlannedStep {
-  readonly version: string;
-  readonly releaseId: string;
-  readonly releasedOn: string;
-  readonly minPlatformVersion: string | null;
-  readonly distribution: DistributionSummary | null;
-  /** False while the release has no update file yet: the step cannot be downloaded. */
-  readonly updateAvailable: boolean;
-}
-
-export interface PlanDescription {
-  readonly status: "up-to-date" | "update-available" | "no-path";
-  readonly configuration: string;
-  readonly from: string;
-  readonly to: string;
-  readonly steps: PlannedStep[];
-  readonly platformUpgrade: null | { readonly requiredVersion: string };
-  readonly totalSize: number;
-  /** How the client installs each step's update: unpacked into the templates folder, or as one file. */
-  readonly packageFormat: PackageFormat;
-  /** The steps' versions that have no update file yet, in chain order. */
-  readonly missingUpdates: string[];
+  readonly distributions: readonly Distribution[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyRequest, FastifySchema, preValidationHookHandler } from "fastify";
+import { FREE_TEXT } from "../contract/shapes.ts";
 import { badRequest } from "../domain/errors.ts";
 import { controlCharacterProblem, type TextKind } from "../domain/text.ts";
-import { FREE_TEXT } from "./api/schemas.ts";
 
 /** What kind of text each string of a JSON value may be, read from its schema. */
 interface Shape {

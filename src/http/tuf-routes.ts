@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
+import { TufMetadataParams } from "../contract/tuf-metadata.ts";
 import type { ApiContext } from "./app.ts";
 import { sendProblem } from "./problem.ts";
 
@@ -37,7 +37,7 @@ export const tufRoutes =
         schema: {
           tags: ["tuf"],
           summary: "TUF metadata: timestamp.json, snapshot.json, targets.json, root.json or <N>.root.json",
-          params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
+          params: TufMetadataParams,
         },
         config: { access: "public" },
       },

@@ -1,5 +1,7 @@
 import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { IssuedToken } from "../contract/auth.ts";
+import type { ActivatedAccount } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
@@ -38,17 +40,7 @@ export interface NewUser {
   readonly organizationId?: string | null;
 }
 
-export interface ActivatedAccount {
-  readonly login: string;
-  readonly activeFrom: string;
-  /** False when the account was active already (nothing changed). */
-  readonly activated: boolean;
-}
-
-export interface IssuedToken {
-  readonly token: string;
-  readonly expiresAt: string;
-}
+export type { ActivatedAccount, IssuedToken };
 
 const LOGIN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
 const MIN_PASSWORD = 8;

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
+import type {
+  Configuration,
+  Distribution,
+  Product,
+  Release,
+  ReleaseWithDocuments,
+} from "../contract/catalogue.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import {
   type CatalogueRepository,
@@ -19,7 +26,6 @@ import {
   EDITIONS,
   type Edition,
   isUpdatePackage,
-  type PackageFormat,
   RELEASE_DOCUMENTS,
   type ReleaseDocuments,
   type ReleaseStatus,
@@ -37,50 +43,7 @@ import { compareVersions, normalizeVersion } from "../domain/version.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
-export interface Configuration {
-  readonly code: string;
-  readonly name: string;
-  readonly kind: ConfigurationKind;
-  readonly vendor: string;
-  readonly programName: string | null;
-  readonly packageFormat: PackageFormat;
-}
-
-export interface Product {
-  readonly code: string;
-  readonly name: string;
-  readonly edition: Edition;
-  readonly freeSupportMonths: number;
-  readonly configurations: string[];
-}
-
-export interface Distribution {
-  readonly id: string;
-  readonly kind: string;
-  readonly fileName: string;
-  readonly size: number;
-  readonly sha256: string;
-}
-
-export interface Release {
-  readonly id: string;
-  readonly configuration: string;
-  readonly version: string;
-  readonly releasedOn: string;
-  readonly itsIssue: string | null;
-  readonly minPlatformVersion: string | null;
-  readonly channel: string;
-  readonly status: ReleaseStatus;
-  readonly updateFrom: string[];
-  readonly publishedAt: string | null;
-  readonly distributions: Distribution[];
-  /** Whether the release has the `update` file a plan step through it downloads. */
-  readonly hasUpdateDistribution: boolean;
-}
-
-export interface ReleaseWithDocuments extends Release {
-  readonly documents: ReleaseDocuments;
-}
+export type { Configuration, Distribution, Product, Release, ReleaseWithDocuments };
 
 export interface NewRelease {
   readonly configuration: string;
@@ -93,11 +56,7 @@ export interface NewRelease {
   readonly documents?: ReleaseDocuments;
 }
 
-/** Where a distribution's bytes live in the blob store. */
-export interface StoredDistribution extends Distribution {
-  readonly releaseId: string;
-  readonly storageKey: string;
-}
+export type { StoredDistribution } from "../db/repositories/catalogue.ts";
 
 const MAX_DOCUMENT_LENGTH = 1_000_000;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { AuthorizedProduct, RegisteredClient as RegisteredClientAnswer } from "../contract/partners.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
 import type { Database, UsersTable } from "../db/schema.ts";
@@ -25,22 +26,10 @@ export interface Partner {
   readonly name: string;
 }
 
-export interface AuthorizedProduct {
-  registrationNumber: string;
-  product: string;
-  productName: string;
-  edition: string;
-  configurations: string[];
-}
+export type { AuthorizedProduct };
 
-export interface RegisteredClient {
-  userCode: string;
-  password: string;
-  activeFrom: string;
-  products: AuthorizedProduct[];
-  letter: string;
-  mail: LetterMail;
-}
+/** The contract's answer, with the mailer's own account of the letter. */
+export type RegisteredClient = RegisteredClientAnswer & { mail: LetterMail };
 
 /**
  * How the letter went out. The account is committed before the letter is mailed, so a mail

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { type Kysely, type Selectable, sql } from "kysely";
+import type { IssuedNumber, IssueRequest } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database, PinAttemptsTable, RegistrationNumbersTable } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -8,6 +9,7 @@ import { type AppError, badRequest, conflict, forbidden, notFound } from "../dom
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
   formatPin,
+  MAX_ISSUE_COUNT,
   PIN_RANDOM_BYTES,
   parsePin,
   pinFromRandomBytes,
@@ -43,24 +45,8 @@ const failureColumns = (count: FailureCount): PinAttemptRow => ({
   last_failure_at: count.lastFailureAt,
 });
 
-export interface IssuedNumber {
-  readonly registrationNumber: string;
-  /** Present only when issued with a PIN; shown this once and never stored. */
-  readonly pin?: string;
-}
-
-export interface IssueRequest {
-  readonly product: string;
-  readonly count: number;
-  readonly pin: boolean;
-  /** Electronic deliveries: issued already registered with the vendor, no card needed. */
-  readonly vendorRegistered?: boolean;
-  /** YYYY-MM-DD, for deliveries sold at issue; starts a PROF product's free support months. */
-  readonly purchaseDate?: string | null;
-}
-
-export const MAX_ISSUE_COUNT = 100_000;
 export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
+export type { IssuedNumber, IssueRequest };
 
 /** 8 columns a row: 2,000 rows keep a statement at 16,000 parameters, far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 2000;

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { MyProduct } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
 import type { Database } from "../db/schema.ts";
@@ -27,13 +28,7 @@ import {
 } from "./registration-numbers.ts";
 import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
-export interface MyProduct {
-  registrationNumber: string;
-  product: string;
-  edition: string;
-  configurations: string[];
-  support: { coveredThisMonth: boolean; until: string | null };
-}
+export type { MyProduct };
 
 /**
  * The organisation's details and the registration number's shape, every problem of both in one

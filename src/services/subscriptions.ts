@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import type { RecordedSubscription } from "../contract/partners.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -9,15 +10,7 @@ import { isSameSubscription, spansOverlap, validateSubscription } from "../domai
 import { recordAudit } from "./audit.ts";
 import { holdingsChanged, withAdditionalNumbers } from "./entitlements.ts";
 
-export interface RecordedSubscription {
-  id: string;
-  registrationNumber: string;
-  fromMonth: string;
-  months: number;
-  toMonth: string;
-  additionalNumbers: string[];
-  partner: string | null;
-}
+export type { RecordedSubscription };
 
 export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
 

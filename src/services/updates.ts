@@ -1,16 +1,12 @@
+import type { PlanDescription, PlanRequest } from "../contract/plans.ts";
 import type { PackageFormat } from "../domain/catalogue.ts";
 import { notFound } from "../domain/errors.ts";
-import { describeUpdatePlan, type PlanDescription } from "../domain/plan-description.ts";
+import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
 import type { CatalogService, Release } from "./catalog.ts";
 
-export interface PlanRequest {
-  readonly configuration: string;
-  readonly version: string;
-  readonly platformVersion?: string | null;
-  readonly target?: string | null;
-}
-
+export type { PlanRequest };
+/** A plan as every caller gets it; the route adds the caller's download verdict. */
 export type Plan = PlanDescription;
 
 /** How long a node trusts its cached graph before asking the database whether the catalogue changed. */

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
+import { tufTargetPath } from "../contract/tuf.ts";
 import { catalogueRepository } from "../db/repositories/catalogue.ts";
 import type { Database } from "../db/schema.ts";
-import { versionToUnderscore } from "../domain/version.ts";
 
 /** What the TUF targets metadata says about one distribution file. */
 export interface TufTarget {
@@ -15,15 +15,6 @@ export interface TufTarget {
     readonly version: string;
     readonly kind: string;
   };
-}
-
-export function tufTargetPath(
-  configuration: string,
-  version: string,
-  kind: string,
-  fileName: string,
-): string {
-  return `${configuration}/${versionToUnderscore(version)}/${kind}/${fileName}`;
 }
 
 /** Every distribution of every published release, in a stable order. */

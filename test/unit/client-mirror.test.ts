@@ -10,8 +10,8 @@ import { EXIT } from "../../src/client/errors.ts";
 import { planFromReleases } from "../../src/client/source.ts";
 import { FileFetcher, tufFailure } from "../../src/client/tuf.ts";
 import type { Release } from "../../src/client/types.ts";
+import { tufTargetPath } from "../../src/contract/tuf.ts";
 import { AppError } from "../../src/domain/errors.ts";
-import { tufTargetPath } from "../../src/tuf/targets.ts";
 
 let work: string;
 before(() => {

@@ -14,15 +14,7 @@ import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
 import { ServerSource } from "../source.ts";
 import { trustOnFirstUse } from "../tuf.ts";
-
-/** GET /api/v1/me/products (read loosely: another part of the service defines it). */
-interface MyProduct {
-  registrationNumber?: string;
-  product?: string;
-  edition?: string;
-  configurations?: string[];
-  support?: { coveredThisMonth: boolean; until: string | null };
-}
+import type { Me, MyProduct } from "../types.ts";
 
 /** Revokes a device token, ignoring every failure. */
 async function revokeQuietly(server: string, token: string): Promise<void> {
@@ -113,7 +105,7 @@ export async function status(out: Output, options: { server?: string }): Promise
     return;
   }
   const api = source.api;
-  const me = await api.json<{ login: string; role: string; email: string | null }>("GET", "/api/v1/me");
+  const me = await api.json<Me>("GET", "/api/v1/me");
   let products: unknown[] | null = null;
   try {
     products = await api.json<unknown[]>("GET", "/api/v1/me/products");
@@ -127,7 +119,8 @@ export async function status(out: Output, options: { server?: string }): Promise
   else if (products.length === 0) out.info("Products: none registered");
   else {
     out.info("Products:");
-    for (const product of products as MyProduct[]) {
+    // Read loosely: a server of another version may send fewer fields.
+    for (const product of products as Partial<MyProduct>[]) {
       const configurations = product.configurations?.length
         ? `  configurations ${product.configurations.join(", ")}`
         : "";

@@ -1,9 +1,9 @@
 /** download: fetches and verifies every missing step of the plan, then installs them into the templates directory. */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tufTargetPath } from "../../contract/tuf.ts";
 import { DEFAULT_PACKAGE_FORMAT } from "../../domain/catalogue.ts";
 import { countOf } from "../../domain/text.ts";
-import { tufTargetPath } from "../../tuf/targets.ts";
 import { ClientError, EXIT, verificationFailed } from "../errors.ts";
 import { downloadsDir } from "../home.ts";
 import type { Output } from "../output.ts";

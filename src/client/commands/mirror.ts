@@ -1,8 +1,8 @@
 /** mirror: copies a server's catalogue, verified files and signed metadata into a directory clients can use offline. */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tufTargetPath } from "../../contract/tuf.ts";
 import { countOf } from "../../domain/text.ts";
-import { tufTargetPath } from "../../tuf/targets.ts";
 import { isApiError } from "../api.ts";
 import { ClientError, EXIT } from "../errors.ts";
 import { metadataDir, writeFileAtomically } from "../home.ts";

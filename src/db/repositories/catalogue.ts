@@ -1,5 +1,12 @@
 import type { Kysely, Selectable } from "kysely";
 import type {
+  Configuration,
+  Distribution,
+  Product,
+  Release,
+  ReleaseWithDocuments,
+} from "../../contract/catalogue.ts";
+import type {
   ConfigurationKind,
   Edition,
   PackageFormat,
@@ -8,15 +15,13 @@ import type {
 } from "../../domain/catalogue.ts";
 import { UPDATE_DISTRIBUTION } from "../../domain/catalogue.ts";
 import { versionSortKey } from "../../domain/version.ts";
-import type {
-  Configuration,
-  Distribution,
-  Product,
-  Release,
-  ReleaseWithDocuments,
-  StoredDistribution,
-} from "../../services/catalog.ts";
 import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable } from "../schema.ts";
+
+/** Where a distribution's bytes live in the blob store. */
+export interface StoredDistribution extends Distribution {
+  readonly releaseId: string;
+  readonly storageKey: string;
+}
 
 /** A release as its row holds it, without its files and documents. */
 export type StoredRelease = Omit<Release, "distributions" | "hasUpdateDistribution">;

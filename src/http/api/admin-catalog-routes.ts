@@ -1,23 +1,23 @@
 import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
-import { CONFIGURATION_KINDS, EDITIONS, invalidDistributionKind } from "../../domain/catalogue.ts";
+import {
+  ConfigurationSchema,
+  DistributionSchema,
+  DistributionUploadHeaders,
+  DistributionUploadParams,
+  IdParams,
+  NewConfigurationSchema,
+  NewProductSchema,
+  NewReleaseSchema,
+  ProductSchema,
+  ReleaseWithDocumentsSchema,
+} from "../../contract/catalogue.ts";
+import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
+import { invalidDistributionKind } from "../../domain/catalogue.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { assertLineOfText } from "../input-text.ts";
-import {
-  ConfigurationSchema,
-  DistributionKindSchema,
-  DistributionSchema,
-  PackageFormatSchema,
-  ProblemSchema,
-  ProductSchema,
-  problemResponses,
-  ReleaseDocumentsSchema,
-  ReleaseWithDocumentsSchema,
-} from "./schemas.ts";
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const adminResponses = { ...problemResponses, 409: ProblemSchema, 422: ProblemSchema };
 const ADMIN = { access: ["admin"] } as const;
 
@@ -43,18 +43,7 @@ export const adminCatalogRoutes =
         schema: {
           tags: ["admin"],
           summary: "Add a configuration",
-          body: Type.Object({
-            code: Type.String({ maxLength: 64 }),
-            name: Type.String({ minLength: 1, maxLength: 300 }),
-            kind: Type.Union(CONFIGURATION_KINDS.map((k) => Type.Literal(k))),
-            vendor: Type.Optional(
-              Type.String({ maxLength: 64, description: "Vendor folder in templates paths" }),
-            ),
-            programName: Type.Optional(
-              Type.String({ maxLength: 300, description: "The program's own name" }),
-            ),
-            packageFormat: Type.Optional(PackageFormatSchema),
-          }),
+          body: NewConfigurationSchema,
           response: { 201: ConfigurationSchema, ...adminResponses },
         },
         config: ADMIN,
@@ -71,13 +60,7 @@ export const adminCatalogRoutes =
         schema: {
           tags: ["admin"],
           summary: "Add a product (a delivery of one or more configurations)",
-          body: Type.Object({
-            code: Type.String({ maxLength: 64 }),
-            name: Type.String({ minLength: 1, maxLength: 300 }),
-            edition: Type.Union(EDITIONS.map((e) => Type.Literal(e))),
-            configurations: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }),
-            freeSupportMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 120 })),
-          }),
+          body: NewProductSchema,
           response: { 201: ProductSchema, ...adminResponses },
         },
         config: ADMIN,
@@ -94,16 +77,7 @@ export const adminCatalogRoutes =
         schema: {
           tags: ["admin"],
           summary: "Add a release (as a draft)",
-          body: Type.Object({
-            configuration: Type.String({ maxLength: 64 }),
-            version: Type.String({ maxLength: 64 }),
-            releasedOn: Type.String({ maxLength: 10 }),
-            itsIssue: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-            minPlatformVersion: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-            channel: Type.Optional(Type.String({ maxLength: 32 })),
-            updateFrom: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 }),
-            documents: Type.Optional(ReleaseDocumentsSchema),
-          }),
+          body: NewReleaseSchema,
           response: { 201: ReleaseWithDocumentsSchema, ...adminResponses },
         },
         config: ADMIN,
@@ -163,11 +137,8 @@ export const adminCatalogRoutes =
               "package of the release's version (not_a_package, package_unsafe_path, package_without_updinfo, " +
               "invalid_upd_info, package_version_mismatch); with 409 release_files_immutable when a published or " +
               "withdrawn release already has a file of this kind.",
-            params: Type.Object({ id: Type.String({ maxLength: 64 }), kind: DistributionKindSchema }),
-            headers: Type.Object({
-              "x-filename": Type.String({ minLength: 1, maxLength: 1000 }),
-              "x-checksum-sha256": Type.Optional(Type.String()),
-            }),
+            params: DistributionUploadParams,
+            headers: DistributionUploadHeaders,
             response: { 201: DistributionSchema, ...adminResponses },
           },
           config: ADMIN,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { IssuedTokenSchema, MeSchema, TokenRequestSchema } from "../../contract/auth.ts";
+import { NoContent, ProblemSchema } from "../../contract/problem.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
-import { ProblemSchema } from "./schemas.ts";
 
 export const authRoutes =
   ({ services, rateLimits }: ApiContext): FastifyPluginAsyncTypebox =>
@@ -13,13 +13,9 @@ export const authRoutes =
         schema: {
           tags: ["auth"],
           summary: "Exchange a login and password for a bearer token",
-          body: Type.Object({
-            login: Type.String({ maxLength: 256 }),
-            password: Type.String({ maxLength: 256 }),
-            name: Type.Optional(Type.String({ maxLength: 100, description: "Names the device or program" })),
-          }),
+          body: TokenRequestSchema,
           response: {
-            201: Type.Object({ token: Type.String(), expiresAt: Type.String() }),
+            201: IssuedTokenSchema,
             401: ProblemSchema,
             403: ProblemSchema,
           },
@@ -39,7 +35,7 @@ export const authRoutes =
         schema: {
           tags: ["auth"],
           summary: "Revoke the token this request carries",
-          response: { 204: Type.Null(), 401: ProblemSchema },
+          response: { 204: NoContent, 401: ProblemSchema },
         },
         config: { access: "signed-in" },
       },
@@ -57,12 +53,7 @@ export const authRoutes =
           tags: ["auth"],
           summary: "The signed-in account",
           response: {
-            200: Type.Object({
-              id: Type.String(),
-              login: Type.String(),
-              role: Type.String(),
-              email: Type.Union([Type.String(), Type.Null()]),
-            }),
+            200: MeSchema,
             401: ProblemSchema,
           },
         },

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
+import {
+  CodeParams,
+  ConfigurationListSchema,
+  IdParams,
+  ReleaseListSchema,
+  ReleaseWithDocumentsSchema,
+} from "../../contract/catalogue.ts";
+import { PlanRequestSchema, PlanSchema } from "../../contract/plans.ts";
+import { problemResponses } from "../../contract/problem.ts";
 import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
 import { notFound } from "../../domain/errors.ts";
 import { isStaff } from "../../domain/roles.ts";
@@ -8,13 +16,6 @@ import type { Plan } from "../../services/updates.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { planResponses } from "./plan-responses.ts";
-import {
-  ConfigurationSchema,
-  PlanSchema,
-  problemResponses,
-  ReleaseSchema,
-  ReleaseWithDocumentsSchema,
-} from "./schemas.ts";
 
 export const catalogRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
@@ -34,7 +35,7 @@ export const catalogRoutes =
         schema: {
           tags: ["catalogue"],
           summary: "Configurations in the catalogue",
-          response: { 200: Type.Array(ConfigurationSchema), ...problemResponses },
+          response: { 200: ConfigurationListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },
@@ -54,8 +55,8 @@ export const catalogRoutes =
         schema: {
           tags: ["catalogue"],
           summary: "Published releases of a configuration, newest first",
-          params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
-          response: { 200: Type.Array(ReleaseSchema), ...problemResponses },
+          params: CodeParams,
+          response: { 200: ReleaseListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },
@@ -74,7 +75,7 @@ export const catalogRoutes =
         schema: {
           tags: ["catalogue"],
           summary: "A release with its documents",
-          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          params: IdParams,
           response: { 200: ReleaseWithDocumentsSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
@@ -98,13 +99,7 @@ export const catalogRoutes =
         schema: {
           tags: ["updates"],
           summary: "The chain of updates from an installed version to the newest (or a target) release",
-          body: Type.Object({
-            configuration: Type.String({ maxLength: 64 }),
-            version: Type.String({ maxLength: 64 }),
-            // Empty is no version: refused here rather than planned as if left out.
-            platformVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-            target: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          }),
+          body: PlanRequestSchema,
           response: { 200: PlanSchema, ...problemResponses },
         },
         config: { access: "signed-in" },

@@ -1,20 +1,13 @@
-import type { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { IdParams } from "../../contract/catalogue.ts";
+import { DistributionFileResponses } from "../../contract/downloads.ts";
+import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
 import { notFound } from "../../domain/errors.ts";
 import { isStaff } from "../../domain/roles.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { sendProblem } from "../problem.ts";
 import { decideRange, ifRangeAllows } from "../ranges.ts";
-import { ProblemSchema, problemResponses } from "./schemas.ts";
-
-/** A file's bytes, for the OpenAPI document: the route streams them and never serialises. */
-const fileBytes = (description: string) =>
-  Type.Unsafe<Readable>({
-    description,
-    content: { "application/octet-stream": { schema: Type.String({ format: "binary" }) } },
-  });
 
 function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
@@ -30,11 +23,9 @@ export const downloadRoutes =
         schema: {
           tags: ["updates"],
           summary: "Download a distribution (Range and If-Range supported)",
-          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          params: IdParams,
           response: {
-            200: fileBytes("The whole file"),
-            206: fileBytes("The requested range of the file (Content-Range tells which)"),
-            302: Type.Null({ description: "The file is downloaded from a direct URL (Location)" }),
+            ...DistributionFileResponses,
             ...problemResponses,
             416: ProblemSchema,
           },

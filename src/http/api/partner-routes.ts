@@ -1,30 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
-import { MAX_SUBSCRIPTION_MONTHS } from "../../domain/subscriptions.ts";
+import {
+  AuthorizedProductSchema,
+  AuthorizeRequestSchema,
+  ClientDetailSchema,
+  ClientListSchema,
+  RecordedSubscriptionSchema,
+  RegisterClientRequestSchema,
+  RegisteredClientSchema,
+  SubscriptionRequestSchema,
+  UserCodeParams,
+} from "../../contract/partners.ts";
+import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
+import { NumberParams, UnlockedSchema } from "../../contract/registration.ts";
 import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
-import { Nullable, OrganizationSchema, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
 
-const AuthorizedProductSchema = Type.Object({
-  registrationNumber: Type.String(),
-  product: Type.String(),
-  productName: Type.String(),
-  edition: Type.String(),
-  configurations: Type.Array(Type.String()),
-});
-
-const RecordedSubscriptionSchema = Type.Object({
-  id: Type.String(),
-  registrationNumber: Type.String(),
-  fromMonth: Type.String(),
-  months: Type.Integer(),
-  toMonth: Type.String(),
-  additionalNumbers: Type.Array(Type.String()),
-  partner: Nullable(Type.String()),
-});
-
-const UserCodeParams = Type.Object({ userCode: Type.String({ maxLength: 64 }) });
 const responses = { ...problemResponses, 409: ProblemSchema };
 const PARTNER = { access: ["partner"] } as const;
 
@@ -40,25 +31,9 @@ export const partnerRoutes =
           summary: "Register a client without a PIN envelope: user code, password and the letter",
           description:
             "The user code is the first registration number. The letter is returned printable and mailed to the organisation's e-mail; when mailing fails the client is still registered and `mail.via` is `failed`.",
-          body: Type.Object({
-            organization: OrganizationSchema,
-            registrationNumbers: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1, maxItems: 100 }),
-          }),
+          body: RegisterClientRequestSchema,
           response: {
-            201: Type.Object({
-              userCode: Type.String(),
-              password: Type.String(),
-              activeFrom: Type.String(),
-              products: Type.Array(AuthorizedProductSchema),
-              letter: Type.String(),
-              mail: Type.Object(
-                {
-                  via: Type.String({ description: "smtp, outbox, or failed (print the letter instead)" }),
-                  error: Type.Optional(Type.String()),
-                },
-                { description: "How the letter was mailed; a failure does not undo the registration" },
-              ),
-            }),
+            201: RegisteredClientSchema,
             ...responses,
           },
         },
@@ -78,13 +53,7 @@ export const partnerRoutes =
           tags: ["partner"],
           summary: "The partner's own clients",
           response: {
-            200: Type.Array(
-              Type.Object({
-                userCode: Type.String(),
-                organization: Nullable(Type.String()),
-                email: Nullable(Type.String()),
-              }),
-            ),
+            200: ClientListSchema,
             ...problemResponses,
           },
         },
@@ -101,12 +70,7 @@ export const partnerRoutes =
           summary: "One of the partner's clients with its authorised products",
           params: UserCodeParams,
           response: {
-            200: Type.Object({
-              userCode: Type.String(),
-              organization: Nullable(Type.String()),
-              email: Nullable(Type.String()),
-              products: Type.Array(AuthorizedProductSchema),
-            }),
+            200: ClientDetailSchema,
             ...problemResponses,
           },
         },
@@ -122,7 +86,7 @@ export const partnerRoutes =
           tags: ["partner"],
           summary: "Authorise a newly bought registration number on a client's user code",
           params: UserCodeParams,
-          body: Type.Object({ registrationNumber: Type.String({ maxLength: 32 }) }),
+          body: AuthorizeRequestSchema,
           response: { 201: AuthorizedProductSchema, ...responses },
         },
         config: PARTNER,
@@ -146,7 +110,7 @@ export const partnerRoutes =
           summary: "Lift the lock wrong PINs put on a number of the partner's own, for every address",
           description:
             "A number held by one of the partner's clients, authorised by the partner, or covered by a subscription it sold; any other is not found.",
-          params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
+          params: NumberParams,
           response: { 200: UnlockedSchema, ...responses },
         },
         config: { access: ["partner"] },
@@ -166,13 +130,7 @@ export const partnerRoutes =
             "give either or both. Recording the same subscription again answers the one recorded first " +
             "with 200 and changes nothing; one overlapping another of the same main number is " +
             "`409 subscription_overlap`.",
-          body: Type.Object({
-            registrationNumber: Type.String({ maxLength: 32 }),
-            fromMonth: Type.String({ maxLength: 7 }),
-            months: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIPTION_MONTHS })),
-            toMonth: Type.Optional(Type.String({ maxLength: 7 })),
-            additionalNumbers: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 1000 })),
-          }),
+          body: SubscriptionRequestSchema,
           response: {
             200: RecordedSubscriptionSchema,
             201: RecordedSubscriptionSchema,

@@ -1,19 +1,7 @@
-import type { Static } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
-import { type DownloadAccess, entitlementProblem } from "../../domain/entitlement.ts";
+import { type DownloadVerdict, downloadVerdict } from "../../contract/plans.ts";
+import type { DownloadAccess } from "../../domain/entitlement.ts";
 import type { Plan } from "../../services/updates.ts";
-import type { PlanSchema } from "./schemas.ts";
-
-/** The plan answer's `download` field, as its schema gives it. */
-export type DownloadVerdict = Static<typeof PlanSchema>["download"];
-
-/** Whether the planned chain may be downloaded now, and if not, why (the same problem the download gives). */
-function downloadVerdict(decision: DownloadAccess): DownloadVerdict {
-  if (decision.allowed) return { allowed: true, code: null, detail: null, month: null };
-  const problem = entitlementProblem(decision);
-  const month = "month" in decision ? decision.month : null;
-  return { allowed: false, code: problem.code, detail: problem.message, month };
-}
 
 /**
  * The plan answer is the busiest response of the service and it repeats: every caller with the

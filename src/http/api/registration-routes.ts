@@ -1,20 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
-import { envelopeCsv, MAX_ISSUE_COUNT } from "../../services/registration-numbers.ts";
+import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
+import {
+  AccountSchema,
+  ActivatedAccountSchema,
+  AddProductRequestSchema,
+  CardRequestSchema,
+  IssuedNumbersSchema,
+  IssueRequestSchema,
+  LoginParams,
+  MyProductListSchema,
+  MyProductSchema,
+  NewAccountSchema,
+  NumberParams,
+  RecordedCardSchema,
+  RegisteredSchema,
+  RegistrationRequestSchema,
+  UnlockedSchema,
+} from "../../contract/registration.ts";
+import { envelopeCsv } from "../../services/registration-numbers.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
-import { Nullable, OrganizationSchema, ProblemSchema, problemResponses, UnlockedSchema } from "./schemas.ts";
-
-const MyProductSchema = Type.Object({
-  registrationNumber: Type.String(),
-  product: Type.String(),
-  edition: Type.String(),
-  configurations: Type.Array(Type.String()),
-  support: Type.Object({ coveredThisMonth: Type.Boolean(), until: Nullable(Type.String()) }),
-});
 
 const responses = { ...problemResponses, 409: ProblemSchema, 429: ProblemSchema };
-const NumberParams = Type.Object({ number: Type.String({ maxLength: 32 }) });
 
 /** Registration numbers and PIN envelopes (staff), self-registration, accounts and the product table. */
 export const registrationRoutes =
@@ -28,31 +35,8 @@ export const registrationRoutes =
           summary: "Issue registration numbers of a product, with PIN envelopes or without",
           description:
             "PINs are shown in this response only. Send `Accept: text/csv` to receive the envelope file instead of JSON.",
-          body: Type.Object({
-            product: Type.String({ maxLength: 64 }),
-            count: Type.Integer({ minimum: 1, maximum: MAX_ISSUE_COUNT }),
-            pin: Type.Boolean(),
-            vendorRegistered: Type.Optional(
-              Type.Boolean({ description: "Electronic deliveries: registered with the vendor at issue" }),
-            ),
-            purchaseDate: Type.Optional(
-              Nullable(
-                Type.String({
-                  maxLength: 10,
-                  description:
-                    "YYYY-MM-DD, not in the future nor before 1991; starts a PROF product's free support months. Vendor-registered (electronic) deliveries without it count from today.",
-                }),
-              ),
-            ),
-          }),
-          response: {
-            201: Type.Object({
-              items: Type.Array(
-                Type.Object({ registrationNumber: Type.String(), pin: Type.Optional(Type.String()) }),
-              ),
-            }),
-            ...responses,
-          },
+          body: IssueRequestSchema,
+          response: { 201: IssuedNumbersSchema, ...responses },
         },
         config: { access: ["admin"] },
       },
@@ -84,16 +68,8 @@ export const registrationRoutes =
           summary:
             "Record the registration card received for a number: it is then registered with the vendor",
           params: NumberParams,
-          body: Type.Object({ organization: OrganizationSchema }),
-          response: {
-            200: Type.Object({
-              registrationNumber: Type.String(),
-              product: Type.String(),
-              vendorRegisteredAt: Type.String(),
-              purchaseDate: Type.String(),
-            }),
-            ...responses,
-          },
+          body: CardRequestSchema,
+          response: { 200: RecordedCardSchema, ...responses },
         },
         config: { access: ["admin", "support"] },
       },
@@ -131,15 +107,8 @@ export const registrationRoutes =
           tags: ["admin"],
           summary: "Activate an account now, before its activation delay runs out",
           description: "An account active already is left as it is (`activated: false`).",
-          params: Type.Object({ login: Type.String({ maxLength: 64 }) }),
-          response: {
-            200: Type.Object({
-              login: Type.String(),
-              activeFrom: Type.String(),
-              activated: Type.Boolean(),
-            }),
-            ...responses,
-          },
+          params: LoginParams,
+          response: { 200: ActivatedAccountSchema, ...responses },
         },
         config: { access: ["admin", "support"] },
       },
@@ -156,15 +125,8 @@ export const registrationRoutes =
           tags: ["registration"],
           summary: "Register a product with its PIN for the first time: get a user code and password",
           security: [],
-          body: Type.Object({
-            registrationNumber: Type.String({ maxLength: 32 }),
-            pin: Type.String({ maxLength: 64 }),
-            organization: OrganizationSchema,
-          }),
-          response: {
-            201: Type.Object({ userCode: Type.String(), password: Type.String(), activeFrom: Type.String() }),
-            ...responses,
-          },
+          body: RegistrationRequestSchema,
+          response: { 201: RegisteredSchema, ...responses },
         },
         config: { access: "public", rateLimit: rateLimits.registration },
       },
@@ -181,15 +143,8 @@ export const registrationRoutes =
           tags: ["registration"],
           summary: "Create a login; register products on it afterwards",
           security: [],
-          body: Type.Object({
-            login: Type.String({ maxLength: 64 }),
-            password: Type.String({ maxLength: 256 }),
-            email: Type.String({ maxLength: 254 }),
-          }),
-          response: {
-            201: Type.Object({ id: Type.String(), login: Type.String(), email: Nullable(Type.String()) }),
-            ...responses,
-          },
+          body: NewAccountSchema,
+          response: { 201: AccountSchema, ...responses },
         },
         config: { access: "public", rateLimit: rateLimits.registration },
       },
@@ -205,10 +160,7 @@ export const registrationRoutes =
         schema: {
           tags: ["registration"],
           summary: "Register a software product on the signed-in account with its number and PIN",
-          body: Type.Object({
-            registrationNumber: Type.String({ maxLength: 32 }),
-            pin: Type.String({ maxLength: 64 }),
-          }),
+          body: AddProductRequestSchema,
           response: { 201: MyProductSchema, ...responses },
         },
         // Staff and partners hold no products of their own.
@@ -228,7 +180,7 @@ export const registrationRoutes =
         schema: {
           tags: ["registration"],
           summary: "The signed-in account's software products and their support status",
-          response: { 200: Type.Array(MyProductSchema), ...problemResponses },
+          response: { 200: MyProductListSchema, ...problemResponses },
         },
         config: { access: "signed-in" },
       },
