@@ -11,7 +11,7 @@ import { BaseFetcher, Updater } from "tuf-js";
 import { DownloadHTTPError } from "tuf-js/dist/error.js";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { generateTufKeys, TUF_ROLES } from "../../src/tuf/keys.ts";
+import { generateTufKeys, TUF_ROLES } from "../../src/secrets/tuf-keys.ts";
 import { createTufRepository, TufKeyMismatchError } from "../../src/tuf/repository.ts";
 import { listPublishedTargets } from "../../src/tuf/targets.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
