@@ -4,12 +4,12 @@ import type { Config } from "./config.ts";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "./db/connection.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { buildHttpApp, type HttpOptions } from "./http/app.ts";
+import { createMailer } from "./mail/transport.ts";
+import { loadOrCreatePinKey } from "./secrets/pin-key.ts";
+import { loadOrCreateTufKeys } from "./secrets/tuf-keys.ts";
 import { createServices, type Services } from "./services/index.ts";
-import { createMailer } from "./services/mailer.ts";
-import { loadOrCreatePinKey } from "./services/pin-key.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
-import { LocalBlobStore } from "./storage/local-blob-store.ts";
-import { loadOrCreateTufKeys } from "./tuf/keys.ts";
+import { openBlobStore } from "./storage/open.ts";
 
 export interface Upkeep {
   readonly config: Config;
@@ -17,17 +17,6 @@ export interface Upkeep {
   readonly blobs: BlobStore;
   readonly services: Services;
   close(): Promise<void>;
-}
-
-async function openBlobStore(config: Config): Promise<BlobStore> {
-  if (config.storageUrl) {
-    throw new Error(
-      `STORAGE_URL=${config.storageUrl}: only the local disk store is available in this version.`,
-    );
-  }
-  const store = new LocalBlobStore(join(config.dataDir, "blobs"));
-  await store.sweepTemporaryFiles();
-  return store;
 }
 
 /** The composition root: opens the database (migrating it) and the blob store, and wires the services. */

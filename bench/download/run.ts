@@ -111,27 +111,27 @@ async function main(): Promise<void> {
   try {
     // The distribution goes in through the service, as an upload would: hashed, checked, stored.
     const upkeep = await openUpkeep(loadConfig(env));
-    const { catalog, accounts } = upkeep.services;
-    await catalog.createConfiguration(
+    const { catalog: catalogue, accounts } = upkeep.services;
+    await catalogue.createConfiguration(
       { code: "BenchConf", name: "Benchmark configuration", kind: "configuration" },
       null,
     );
-    const release = await catalog.createRelease(
+    const release = await catalogue.createRelease(
       { configuration: "BenchConf", version: "1.0.0.1", releasedOn: new Date().toISOString().slice(0, 10) },
       null,
     );
     let started = performance.now();
-    const distribution = await catalog.putDistribution(
+    const distribution = await catalogue.putDistribution(
       { releaseId: release.id, kind: "full", fileName: "setup.zip", body: randomStream(SIZE) },
       null,
     );
     console.log(
-      `uploaded ${(SIZE / 2 ** 30).toFixed(2)} GiB through catalog.putDistribution in ` +
+      `uploaded ${(SIZE / 2 ** 30).toFixed(2)} GiB through the catalogue's putDistribution in ` +
         `${((performance.now() - started) / 1000).toFixed(1)} s (sha256 ${distribution.sha256.slice(0, 16)}...)`,
     );
-    await catalog.publishRelease(release.id, null);
+    await catalogue.publishRelease(release.id, null);
     await accounts.createUser({ login: LOGIN, password: PASSWORD, role: "support" });
-    const stored = await catalog.getDistribution(distribution.id);
+    const stored = await catalogue.getDistribution(distribution.id);
     const blobFile = join(dataDir, "blobs", stored.storageKey);
     if (statSync(blobFile).size !== SIZE) throw new Error(`unexpected blob size at ${blobFile}`);
     await upkeep.close();

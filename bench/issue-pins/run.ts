@@ -23,13 +23,13 @@ const CHUNK = 2000; // as the service chunks
 const POSTGRES_URL = process.env.UPKEEP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function seedProducts(upkeep: Upkeep) {
-  const { catalog } = upkeep.services;
-  await catalog.createConfiguration({ code: "BENCH", name: "Bench", kind: "configuration" }, null);
-  await catalog.createProduct(
+  const catalogue = upkeep.services.catalog;
+  await catalogue.createConfiguration({ code: "BENCH", name: "Bench", kind: "configuration" }, null);
+  await catalogue.createProduct(
     { code: "BENCH-PROF", name: "Bench PROF", edition: "prof", configurations: ["BENCH"] },
     null,
   );
-  await catalog.createProduct(
+  await catalogue.createProduct(
     { code: "BENCH-PLAIN", name: "Bench plain", edition: "basic", configurations: ["BENCH"] },
     null,
   );

@@ -37,8 +37,8 @@ import { loadConfig } from "../../src/config.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { versionSortKey } from "../../src/domain/version.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
+import { hashPassword } from "../../src/secrets/passwords.ts";
 import { hashToken } from "../../src/services/accounts.ts";
-import { hashPassword } from "../../src/services/passwords.ts";
 import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { ensureDebianPackage, randomGenerator } from "../support.ts";
 

@@ -1,5 +1,6 @@
 import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { expiringCache } from "../cache/expiring-cache.ts";
 import type { IssuedToken } from "../contract/auth.ts";
 import type { ActivatedAccount } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
@@ -13,9 +14,8 @@ import { badRequest, conflict, notFound, unauthorized } from "../domain/errors.t
 import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { isSafeDisplayName } from "../domain/text.ts";
+import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../secrets/passwords.ts";
 import { recordAudit } from "./audit.ts";
-import { expiringCache } from "./expiring-cache.ts";
-import { decoyHash, hashPassword, verifyPassword } from "./passwords.ts";
 import { insertPreparedUser, toUser, USER_COLUMNS } from "./user-rows.ts";
 
 export interface User {
@@ -79,13 +79,6 @@ function validateTokenName(name: string): string {
     );
   }
   return name;
-}
-
-export function generatePassword(): string {
-  // 15 characters of base64url: 90 bits.
-  return (
-    randomBytes(12).toString("base64url").replace(/[-_]/g, "x") + randomBytes(2).toString("hex").slice(0, 3)
-  );
 }
 
 /** What the database keeps of a bearer token. */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { type CacheEntry, expiringCache } from "../cache/expiring-cache.ts";
 import type { Changed, ChangeFeed } from "../db/change-feed.ts";
 import { prepareQuery } from "../db/prepared-query.ts";
 import type { Database, SubscriptionsTable } from "../db/schema.ts";
@@ -16,7 +17,6 @@ import {
 import { isStaff } from "../domain/roles.ts";
 import type { Subscription } from "../domain/subscriptions.ts";
 import type { User } from "./accounts.ts";
-import { type CacheEntry, expiringCache } from "./expiring-cache.ts";
 
 export interface Holdings {
   readonly numbers: AuthorizedNumber[];

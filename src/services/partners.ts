@@ -8,11 +8,12 @@ import type { Clock } from "../domain/clock.ts";
 import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { checkOrganization, formProblem, type Organization } from "../domain/organization.ts";
 import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
-import { generatePassword, type User } from "./accounts.ts";
+import { clientLetter } from "../mail/templates/partner-letter.ts";
+import type { Mailer, MailResult } from "../mail/transport.ts";
+import { generatePassword, hashPassword } from "../secrets/passwords.ts";
+import type { User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
-import type { Mailer, MailResult } from "./mailer.ts";
-import { hashPassword } from "./passwords.ts";
 import {
   alreadyRegistered,
   type RegistrationNumbersService,
@@ -59,39 +60,6 @@ function toProduct(number: string, product: Product): AuthorizedProduct {
     edition: product.edition,
     configurations: product.configurations,
   };
-}
-
-/** The letter the partner sends the client: user code, password and the authorised products. */
-function clientLetter(input: {
-  partner: string;
-  organization: Organization;
-  userCode: string;
-  password: string;
-  activeFrom: string;
-  products: readonly AuthorizedProduct[];
-}): string {
-  const lines = [
-    `To: ${input.organization.name}`,
-    `    ${input.organization.address}, ${input.organization.postalCode}`,
-    `    Attn: ${input.organization.responsiblePerson}`,
-    "",
-    `Your products have been registered on the user support site by ${input.partner}.`,
-    "",
-    `    User code: ${input.userCode}`,
-    `    Password:  ${input.password}`,
-    `    You can sign in from ${input.activeFrom}.`,
-    "",
-    "Authorised software products:",
-    ...input.products.map(
-      (p) =>
-        `  - ${p.registrationNumber}  ${p.productName} (${p.product}, ${p.edition.toUpperCase()}): ${p.configurations.join(", ")}`,
-    ),
-    "",
-    "Keep this letter: the password is not stored in readable form and cannot be shown again.",
-    "When you buy another product, give this user code to the selling partner to add it to your account.",
-    "",
-  ];
-  return lines.join("\n");
 }
 
 /**

@@ -10,17 +10,11 @@ import { forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
 import { checkOrganization, emailProblem, formProblem, type Organization } from "../domain/organization.ts";
 import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
-import {
-  type AccountsService,
-  generatePassword,
-  type User,
-  validateLogin,
-  validatePassword,
-} from "./accounts.ts";
+import { generatePassword, hashPassword } from "../secrets/passwords.ts";
+import { type AccountsService, type User, validateLogin, validatePassword } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
 import type { Product } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
-import { hashPassword } from "./passwords.ts";
 import {
   alreadyRegistered,
   type RegistrationNumberRow,

@@ -16,7 +16,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { type TufMetadataRow, tufMetadataRepository } from "../db/repositories/tuf-metadata.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { TUF_ROLES, type TufKey, type TufKeys, type TufRole } from "./keys.ts";
+import { TUF_ROLES, type TufKey, type TufKeys, type TufRole } from "../secrets/tuf-keys.ts";
 import type { TufTarget } from "./targets.ts";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -11,7 +11,7 @@ import { BaseFetcher, Updater } from "tuf-js";
 import { DownloadHTTPError } from "tuf-js/dist/error.js";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { generateTufKeys, TUF_ROLES } from "../../src/tuf/keys.ts";
+import { generateTufKeys, TUF_ROLES } from "../../src/secrets/tuf-keys.ts";
 import { createTufRepository, TufKeyMismatchError } from "../../src/tuf/repository.ts";
 import { listPublishedTargets } from "../../src/tuf/targets.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
@@ -62,7 +62,7 @@ for (const dialect of await availableDialects()) {
     let dirs = 0;
 
     const tuf = () => t.upkeep.services.tuf;
-    const catalog = () => t.upkeep.services.catalog;
+    const catalogue = () => t.upkeep.services.catalog;
 
     function freshClientDir(): string {
       const dir = join(work, `client-${++dirs}`);
@@ -104,11 +104,11 @@ for (const dialect of await availableDialects()) {
       bytes: Buffer,
       options: { publish?: boolean; fileName?: string } = {},
     ) {
-      const created = await catalog().createRelease(
+      const created = await catalogue().createRelease(
         { configuration: "HRM", version, releasedOn: "2026-11-01" },
         t.admin.id,
       );
-      const distribution = await catalog().putDistribution(
+      const distribution = await catalogue().putDistribution(
         {
           releaseId: created.id,
           kind: "update",
@@ -117,7 +117,7 @@ for (const dialect of await availableDialects()) {
         },
         t.admin.id,
       );
-      if (options.publish !== false) await catalog().publishRelease(created.id, t.admin.id);
+      if (options.publish !== false) await catalogue().publishRelease(created.id, t.admin.id);
       return { release: created, distribution };
     }
 
@@ -130,7 +130,7 @@ for (const dialect of await availableDialects()) {
       assert.ok(address && typeof address === "object");
       base = `http://127.0.0.1:${address.port}`;
       work = mkdtempSync(join(tmpdir(), "upkeep-tuf-"));
-      await catalog().createConfiguration(
+      await catalogue().createConfiguration(
         // Its files are opaque bytes to these tests: a file configuration takes any of them.
         { code: "HRM", name: "Salaries and HR", kind: "configuration", vendor: "1c", packageFormat: "file" },
         t.admin.id,
@@ -194,7 +194,7 @@ for (const dialect of await availableDialects()) {
         "a draft changes nothing",
       );
 
-      await catalog().publishRelease(first.id, t.admin.id);
+      await catalogue().publishRelease(first.id, t.admin.id);
       const { client, targetsVersion } = await clientView();
       assert.equal(targetsVersion, targetsBefore + 1);
       const info = await client.getTargetInfo("HRM/3_0_11_36/update/1cv8.zip");
@@ -260,7 +260,7 @@ for (const dialect of await availableDialects()) {
       const { release: third } = await release("3.0.13.1", Buffer.from("to be withdrawn"));
       assert.ok(await (await clientView()).client.getTargetInfo("HRM/3_0_13_1/update/1cv8.zip"));
 
-      await catalog().withdrawRelease(third.id, t.admin.id);
+      await catalogue().withdrawRelease(third.id, t.admin.id);
       const { client } = await clientView();
       assert.equal(await client.getTargetInfo("HRM/3_0_13_1/update/1cv8.zip"), undefined);
       const gone = await fetch(`${base}/tuf/targets/HRM/3_0_13_1/update/1cv8.zip`, { redirect: "manual" });

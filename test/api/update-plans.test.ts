@@ -20,17 +20,17 @@ for (const dialect of await availableDialects()) {
      * gate, each release listing is read at once but handed over only when the gate opens.
      */
     function countingUpdates(gate?: Promise<void>) {
-      const { catalog } = t.upkeep.services;
+      const catalogue = t.upkeep.services.catalog;
       let checks = 0;
       const updates = createUpdatesService({
         catalog: {
-          ...catalog,
+          ...catalogue,
           configurationRevision: (code: string) => {
             checks++;
-            return catalog.configurationRevision(code);
+            return catalogue.configurationRevision(code);
           },
-          listReleases: async (...args: Parameters<typeof catalog.listReleases>) => {
-            const releases = await catalog.listReleases(...args);
+          listReleases: async (...args: Parameters<typeof catalogue.listReleases>) => {
+            const releases = await catalogue.listReleases(...args);
             await gate;
             return releases;
           },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildHttpApp } from "../../src/http/app.ts";
-import { loadOrCreatePinKey } from "../../src/services/pin-key.ts";
+import { loadOrCreatePinKey } from "../../src/secrets/pin-key.ts";
 import {
   createRegistrationNumbersService,
   MAX_PIN_FAILURES,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { expiringCache } from "../../src/services/expiring-cache.ts";
+import { expiringCache } from "../../src/cache/expiring-cache.ts";
 import { TestClock } from "../support/harness.ts";
 
 const START = new Date("2026-11-16T10:00:00.000Z");
