@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema.ts";
+import { holdingsRepository } from "./holdings.ts";
+import { organizationsRepository } from "./organizations.ts";
+import { partnersRepository } from "./partners.ts";
+import { registrationNumbersRepository } from "./registration-numbers.ts";
+import { subscriptionsRepository } from "./subscriptions.ts";
+import { usersRepository } from "./users.ts";
+
+/**
+ * Every repository over one executor: the database, or a transaction. Prepared queries are
+ * compiled on first use by the repositories made over the database, never per transaction.
+ */
+export function repositories(db: Kysely<Database>) {
+  return {
+    users: usersRepository(db),
+    registrationNumbers: registrationNumbersRepository(db),
+    holdings: holdingsRepository(db),
+    subscriptions: subscriptionsRepository(db),
+    partners: partnersRepository(db),
+    organizations: organizationsRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/** Runs `work` in one transaction, with every repository bound to it. */
+export function inTransaction<T>(
+  db: Kysely<Database>,
+  work: (repos: Repositories, trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute((trx) => work(repositories(trx), trx));
+}
