@@ -1,11 +1,12 @@
-import { hash, randomBytes, randomUUID } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { expiringCache } from "../cache/expiring-cache.ts";
 import type { IssuedToken } from "../contract/auth.ts";
 import type { ActivatedAccount } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
-import { prepareQuery } from "../db/prepared-query.ts";
+import { inTransaction, repositories } from "../db/repositories/index.ts";
+import { usersRepository } from "../db/repositories/users.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addDays } from "../domain/dates.ts";
@@ -16,7 +17,6 @@ import { isRole, type Role } from "../domain/roles.ts";
 import { isSafeDisplayName } from "../domain/text.ts";
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../secrets/passwords.ts";
 import { recordAudit } from "./audit.ts";
-import { insertPreparedUser, toUser, USER_COLUMNS } from "./user-rows.ts";
 
 export interface User {
   readonly id: string;
@@ -93,6 +93,7 @@ export function createAccountsService(deps: {
   tokenTtlDays: number;
 }) {
   const { db, clock, changes } = deps;
+  const users = usersRepository(db);
   // Recently resolved tokens by their own text, so that the busiest path skips hashing (the
   // database only ever sees hashes). Revocations name a token by its hash, which leads here.
   const cachedTokenOfHash = new Map<string, string>();
@@ -107,15 +108,6 @@ export function createAccountsService(deps: {
     tokenCache.delete(cachedTokenOfHash.get(hash) ?? hash);
   });
   changes.onMissedChanges(() => tokenCache.clear());
-  const tokenOwner = prepareQuery(db, 1, (tokenHash: string) =>
-    db
-      .selectFrom("api_tokens")
-      .innerJoin("users", "users.id", "api_tokens.user_id")
-      .select([...USER_COLUMNS, "api_tokens.expires_at as token_expires_at"])
-      .where("api_tokens.token_hash", "=", tokenHash)
-      .where("api_tokens.revoked_at", "is", null)
-      .where("users.disabled", "=", 0),
-  );
 
   return {
     /** Hashes the password first (Argon2id is slow on purpose), then inserts in a short transaction. */
@@ -132,15 +124,10 @@ export function createAccountsService(deps: {
       const taken = () => conflict("login_taken", `The login ${input.login} is taken.`);
       return conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
+          inTransaction(db, async (repos, trx) => {
             const now = clock.now();
-            const existing = await trx
-              .selectFrom("users")
-              .select("id")
-              .where((eb) => eb(eb.fn("lower", ["login"]), "=", input.login.toLowerCase()))
-              .executeTakeFirst();
-            if (existing) throw taken();
-            const user = await insertPreparedUser(trx, now, {
+            if (await repos.users.findByLogin(input.login)) throw taken();
+            const user = await repos.users.insert(now, {
               login: input.login,
               passwordHash,
               role: input.role,
@@ -163,29 +150,20 @@ export function createAccountsService(deps: {
     },
 
     async findByLogin(login: string): Promise<User | null> {
-      const row = await db
-        .selectFrom("users")
-        .selectAll()
-        .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
-        .executeTakeFirst();
-      return row ? toUser(row) : null;
+      return (await users.findByLogin(login))?.user ?? null;
     },
 
     /** Checks a login and password; the same error for an unknown login and a wrong password. */
     async authenticate(login: unknown, password: unknown): Promise<User> {
       const wrong = () => unauthorized("invalid_credentials", "The login or password is wrong.");
       if (typeof login !== "string" || typeof password !== "string") throw wrong();
-      const row = await db
-        .selectFrom("users")
-        .selectAll()
-        .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
-        .executeTakeFirst();
-      const matches = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
-      if (!row || !matches || row.disabled) throw wrong();
-      if (new Date(row.active_from) > clock.now()) {
-        throw notActiveYetProblem(row.active_from);
+      const stored = await users.findByLogin(login);
+      const matches = await verifyPassword(stored?.passwordHash ?? (await decoyHash()), password);
+      if (!stored || !matches || stored.disabled) throw wrong();
+      if (new Date(stored.user.activeFrom) > clock.now()) {
+        throw notActiveYetProblem(stored.user.activeFrom);
       }
-      return toUser(row);
+      return stored.user;
     },
 
     async issueToken(user: User, name = "api"): Promise<IssuedToken> {
@@ -193,18 +171,13 @@ export function createAccountsService(deps: {
       const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
       const now = clock.now();
       const expiresAt = addDays(now, deps.tokenTtlDays).toISOString();
-      await db
-        .insertInto("api_tokens")
-        .values({
-          id: randomUUID(),
-          user_id: user.id,
-          token_hash: hashToken(token),
-          name: name.slice(0, 100),
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-          revoked_at: null,
-        })
-        .execute();
+      await users.insertToken({
+        userId: user.id,
+        tokenHash: hashToken(token),
+        name: name.slice(0, 100),
+        createdAt: now.toISOString(),
+        expiresAt,
+      });
       return { token, expiresAt };
     },
 
@@ -220,11 +193,11 @@ export function createAccountsService(deps: {
       if (cached) return cached.user;
       const hash = hashToken(token);
       const loadStarted = tokenCache.beforeLoad();
-      const [row] = await tokenOwner(hash);
+      const owner = await users.tokenOwner(hash);
       const now = clock.now().getTime();
-      const expiresAt = row ? Date.parse(row.token_expires_at) : 0;
-      if (!row || expiresAt <= now) return null;
-      const user = toUser(row);
+      const expiresAt = owner ? Date.parse(owner.expiresAt) : 0;
+      if (!owner || expiresAt <= now) return null;
+      const { user } = owner;
       // Never cached past the token's own expiry.
       if (tokenCache.set(token, { user, hash }, loadStarted, expiresAt - now)) {
         cachedTokenOfHash.set(hash, token);
@@ -234,16 +207,10 @@ export function createAccountsService(deps: {
 
     async revokeToken(token: string): Promise<boolean> {
       const key = hashToken(token);
-      const result = await changes.transaction(async (trx, changed) => {
+      return changes.transaction(async (trx, changed) => {
         changed("token", key);
-        return trx
-          .updateTable("api_tokens")
-          .set({ revoked_at: clock.now().toISOString() })
-          .where("token_hash", "=", key)
-          .where("revoked_at", "is", null)
-          .executeTakeFirst();
+        return repositories(trx).users.revokeToken(key, clock.now().toISOString());
       });
-      return Number(result.numUpdatedRows) > 0;
     },
 
     /**
@@ -252,39 +219,29 @@ export function createAccountsService(deps: {
      */
     async activate(login: string, actorId: string): Promise<ActivatedAccount> {
       return changes.transaction(async (trx, changed) => {
+        const repos = repositories(trx);
         const now = clock.now();
-        const row = await trx
-          .selectFrom("users")
-          .select(["id", "login", "active_from"])
-          .where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()))
-          .executeTakeFirst();
-        if (!row) throw notFound("user_not_found", `There is no account ${login}.`, { login });
-        if (Date.parse(row.active_from) <= now.getTime()) {
-          return { login: row.login, activeFrom: row.active_from, activated: false };
+        const user = (await repos.users.findByLogin(login))?.user;
+        if (!user) throw notFound("user_not_found", `There is no account ${login}.`, { login });
+        if (Date.parse(user.activeFrom) <= now.getTime()) {
+          return { login: user.login, activeFrom: user.activeFrom, activated: false };
         }
         const activeFrom = now.toISOString();
-        await trx.updateTable("users").set({ active_from: activeFrom }).where("id", "=", row.id).execute();
-        const tokens = await trx
-          .selectFrom("api_tokens")
-          .select("token_hash")
-          .where("user_id", "=", row.id)
-          .where("revoked_at", "is", null)
-          .execute();
-        for (const { token_hash } of tokens) changed("token", token_hash);
+        await repos.users.setActiveFrom(user.id, activeFrom);
+        for (const tokenHash of await repos.users.liveTokenHashes(user.id)) changed("token", tokenHash);
         await recordAudit(trx, now, {
           actorId,
           action: "user.activate",
-          subject: `user:${row.id}`,
-          details: { login: row.login, activeFromBefore: row.active_from, activeFrom },
+          subject: `user:${user.id}`,
+          details: { login: user.login, activeFromBefore: user.activeFrom, activeFrom },
         });
-        return { login: row.login, activeFrom, activated: true };
+        return { login: user.login, activeFrom, activated: true };
       });
     },
 
     /** On first start with no admin, creates one and returns its password to be shown once. */
     async ensureAdmin(): Promise<{ login: string; password: string } | null> {
-      const admin = await db.selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst();
-      if (admin) return null;
+      if (await users.someoneHasRole("admin")) return null;
       const password = generatePassword();
       let login = "admin";
       for (let n = 2; await this.findByLogin(login); n++) login = `admin${n}`;

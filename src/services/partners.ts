@@ -3,7 +3,8 @@ import type { Kysely } from "kysely";
 import type { AuthorizedProduct, RegisteredClient as RegisteredClientAnswer } from "../contract/partners.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
-import type { Database, UsersTable } from "../db/schema.ts";
+import { inTransaction, repositories } from "../db/repositories/index.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
 import { checkOrganization, formProblem, type Organization } from "../domain/organization.ts";
@@ -19,8 +20,6 @@ import {
   type RegistrationNumbersService,
   registrationNumberNotFound,
 } from "./registration-numbers.ts";
-
-import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
 
 export interface Partner {
   readonly id: string;
@@ -102,6 +101,7 @@ export function createPartnersService(deps: {
   reportMailFailure?: (message: string, error: unknown) => void;
 }) {
   const { db, clock, mailer, changes, numbers: registrationNumbers } = deps;
+  const repos = repositories(db);
   const reportMailFailure =
     deps.reportMailFailure ??
     ((message: string, error: unknown) => process.emitWarning(`${message}: ${error}`));
@@ -127,28 +127,17 @@ export function createPartnersService(deps: {
   const numberForAuthorization = async (number: string) =>
     registrationNumbers.authorizable(await registrationNumbers.requireNumber(number));
 
-  async function findClient(userCode: string): Promise<UsersTable | undefined> {
-    return db
-      .selectFrom("users")
-      .selectAll()
-      .where((eb) => eb(eb.fn("lower", ["login"]), "=", userCode.toLowerCase()))
-      .where("role", "=", "user")
-      .executeTakeFirst();
+  /** A customer account by its user code. */
+  async function findClient(userCode: string): Promise<User | undefined> {
+    return (await repos.users.findByLogin(userCode, "user"))?.user;
   }
 
   async function partnerName(partnerId: string): Promise<string> {
-    const row = await db.selectFrom("partners").select("name").where("id", "=", partnerId).executeTakeFirst();
-    return row?.name ?? "your partner";
+    return (await repos.partners.nameOf(partnerId)) ?? "your partner";
   }
 
   async function productsOf(userId: string): Promise<AuthorizedProduct[]> {
-    const rows = await db
-      .selectFrom("authorizations as a")
-      .innerJoin("registration_numbers as r", "r.number", "a.registration_number")
-      .select(["a.registration_number", "r.product_code"])
-      .where("a.user_id", "=", userId)
-      .orderBy("a.registration_number")
-      .execute();
+    const rows = await repos.holdings.numbersOf(userId);
     // A client holds many numbers of few products: each product is read once.
     const products = new Map<string, Promise<Product>>();
     const product = (code: string) => {
@@ -160,37 +149,15 @@ export function createPartnersService(deps: {
       return read;
     };
     return Promise.all(
-      rows.map(async (row) => toProduct(row.registration_number, await product(row.product_code))),
+      rows.map(async (row) => toProduct(row.registrationNumber, await product(row.productCode))),
     );
   }
 
   async function isPartnersNumber(partnerId: string, number: string): Promise<boolean> {
-    const held = await db
-      .selectFrom("authorizations as a")
-      .innerJoin("users as u", "u.id", "a.user_id")
-      .select("a.registration_number")
-      .where("a.registration_number", "=", number)
-      .where((eb) => eb.or([eb("a.partner_id", "=", partnerId), eb("u.partner_id", "=", partnerId)]))
-      .executeTakeFirst();
-    if (held) return true;
-    const sold = await db
-      .selectFrom("subscriptions as s")
-      .select("s.id")
-      .where("s.partner_id", "=", partnerId)
-      .where((eb) =>
-        eb.or([
-          eb("s.main_number", "=", number),
-          eb.exists(
-            eb
-              .selectFrom("subscription_numbers as sn")
-              .select("sn.registration_number")
-              .whereRef("sn.subscription_id", "=", "s.id")
-              .where("sn.registration_number", "=", number),
-          ),
-        ]),
-      )
-      .executeTakeFirst();
-    return sold !== undefined;
+    return (
+      (await repos.holdings.heldThroughPartner(partnerId, number)) ||
+      (await repos.subscriptions.soldBy(partnerId, number))
+    );
   }
 
   return {
@@ -199,20 +166,13 @@ export function createPartnersService(deps: {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 200)
         throw badRequest("invalid_partner", "A partner's name has 1-200 characters.");
-      const existing = await db
-        .selectFrom("partners")
-        .selectAll()
-        .where("name", "=", trimmed)
-        .executeTakeFirst();
+      const existing = await repos.partners.findByName(trimmed);
       if (existing) return { id: existing.id, name: existing.name, created: false };
       const id = randomUUID();
       const now = clock.now();
       try {
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto("partners")
-            .values({ id, name: trimmed, created_at: now.toISOString() })
-            .execute();
+        await inTransaction(db, async (txRepos, trx) => {
+          await txRepos.partners.insert({ id, name: trimmed }, now);
           await recordAudit(trx, now, {
             actorId,
             action: "partner.create",
@@ -222,11 +182,8 @@ export function createPartnersService(deps: {
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        const row = await db
-          .selectFrom("partners")
-          .selectAll()
-          .where("name", "=", trimmed)
-          .executeTakeFirstOrThrow();
+        const row = await repos.partners.findByName(trimmed);
+        if (!row) throw error;
         return { id: row.id, name: row.name, created: false };
       }
       return { id, name: trimmed, created: true };
@@ -252,9 +209,9 @@ export function createPartnersService(deps: {
         });
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
-            const organizationId = await insertOrganization(trx, now, organization, partnerId);
-            const user = await insertPreparedUser(trx, now, {
+          inTransaction(db, async (txRepos, trx) => {
+            const organizationId = await txRepos.organizations.insert(now, organization, partnerId);
+            const user = await txRepos.users.insert(now, {
               login: userCode,
               passwordHash,
               role: "user",
@@ -264,13 +221,8 @@ export function createPartnersService(deps: {
               partnerId,
               organizationId,
             });
-            await insertAuthorizations(trx, now, { numbers, userId: user.id, method: "partner", partnerId });
-            await trx
-              .updateTable("registration_numbers")
-              .set({ purchase_date: organization.purchaseDate })
-              .where("number", "in", numbers)
-              .where("purchase_date", "is", null)
-              .execute();
+            await txRepos.holdings.authorize(now, { numbers, userId: user.id, method: "partner", partnerId });
+            await txRepos.registrationNumbers.setMissingPurchaseDates(numbers, organization.purchaseDate);
             await recordAudit(trx, now, {
               actorId: actor.id,
               action: "partner.client.create",
@@ -300,7 +252,7 @@ export function createPartnersService(deps: {
     async authorize(actor: User, userCode: string, numberText: unknown): Promise<AuthorizedProduct> {
       const partnerId = requirePartnerId(actor);
       const client = await findClient(userCode);
-      if (!client || (client.partner_id !== null && client.partner_id !== partnerId))
+      if (!client || (client.partnerId !== null && client.partnerId !== partnerId))
         throw clientNotFound(userCode);
       const number = validateRegistrationNumber(numberText);
       const { product } = await numberForAuthorization(number);
@@ -309,7 +261,7 @@ export function createPartnersService(deps: {
         () =>
           changes.transaction(async (trx, changed) => {
             changed("holdings", client.id);
-            await insertAuthorizations(trx, now, {
+            await repositories(trx).holdings.authorize(now, {
               numbers: [number],
               userId: client.id,
               method: "partner",
@@ -341,32 +293,20 @@ export function createPartnersService(deps: {
     /** The partner's own clients. */
     async listClients(actor: User) {
       const partnerId = requirePartnerId(actor);
-      const rows = await db
-        .selectFrom("users")
-        .leftJoin("organizations", "organizations.id", "users.organization_id")
-        .select(["users.login", "users.email", "organizations.name as organization"])
-        .where("users.role", "=", "user")
-        .where("users.partner_id", "=", partnerId)
-        .orderBy("users.login")
-        .execute();
-      return rows.map((r) => ({ userCode: r.login, organization: r.organization, email: r.email }));
+      return repos.partners.clientsOf(partnerId);
     },
 
     /** One of the partner's own clients with its products; anyone else's is not found. */
     async getClient(actor: User, userCode: string) {
       const partnerId = requirePartnerId(actor);
       const client = await findClient(userCode);
-      if (!client || client.partner_id !== partnerId) throw clientNotFound(userCode);
-      const organization = client.organization_id
-        ? await db
-            .selectFrom("organizations")
-            .select("name")
-            .where("id", "=", client.organization_id)
-            .executeTakeFirst()
+      if (!client || client.partnerId !== partnerId) throw clientNotFound(userCode);
+      const organization = client.organizationId
+        ? await repos.organizations.nameOf(client.organizationId)
         : undefined;
       return {
         userCode: client.login,
-        organization: organization?.name ?? null,
+        organization: organization ?? null,
         email: client.email,
         products: await productsOf(client.id),
       };

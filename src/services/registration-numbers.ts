@@ -1,8 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { type Kysely, type Selectable, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { IssuedNumber, IssueRequest } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
-import type { Database, PinAttemptsTable, RegistrationNumbersTable } from "../db/schema.ts";
+import { inTransaction, repositories } from "../db/repositories/index.ts";
+import type { RegistrationNumberRow } from "../db/repositories/registration-numbers.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes, utcDay, validatePurchaseDate } from "../domain/dates.ts";
 import { type AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
@@ -22,28 +24,11 @@ import {
   afterAddressFailure,
   afterNumberFailure,
   attemptsLeft,
-  type FailureCount,
   laterLock,
   runningLock,
 } from "../domain/pin-lock.ts";
 import { recordAudit } from "./audit.ts";
 import { type Product, readProduct } from "./catalog.ts";
-import { holdingsChanged } from "./entitlements.ts";
-
-export type RegistrationNumberRow = Selectable<RegistrationNumbersTable>;
-type PinAttemptRow = Pick<PinAttemptsTable, "failures" | "locked_until" | "last_failure_at">;
-
-const failureCount = (row: PinAttemptRow): FailureCount => ({
-  failures: Number(row.failures),
-  lockedUntil: row.locked_until,
-  lastFailureAt: row.last_failure_at,
-});
-
-const failureColumns = (count: FailureCount): PinAttemptRow => ({
-  failures: count.failures,
-  locked_until: count.lockedUntil,
-  last_failure_at: count.lastFailureAt,
-});
 
 export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
 export type { IssuedNumber, IssueRequest };
@@ -125,16 +110,13 @@ export function createRegistrationNumbersService(deps: {
   comparePins?: (expected: Buffer, actual: Buffer) => boolean;
 }) {
   const { db, clock, changes, pinKey } = deps;
+  const { registrationNumbers, holdings } = repositories(db);
   const comparePins = deps.comparePins ?? pinHashesEqual;
   // A stand-in hash, so an unknown number or one without a PIN costs the same comparison.
   const decoy = Buffer.from(pinHash(pinKey, "0", "0"), "hex");
 
   async function requireNumber(number: string): Promise<RegistrationNumberRow> {
-    const row = await db
-      .selectFrom("registration_numbers")
-      .selectAll()
-      .where("number", "=", number)
-      .executeTakeFirst();
+    const row = await registrationNumbers.find(number);
     if (!row) throw registrationNumberNotFound(number);
     return row;
   }
@@ -161,65 +143,27 @@ export function createRegistrationNumbersService(deps: {
     | { outcome: "locked"; lockedUntil: string }
   > {
     const at = now.toISOString();
-    return db.transaction().execute(async (trx) => {
-      let current: PinAttemptRow | undefined;
-      // A row deleted meanwhile (a registration that succeeded, or an unlock, clears it) is made again.
-      for (let round = 0; round < 3 && !current; round++) {
-        await trx
-          .insertInto("pin_attempts")
-          .values({ registration_number: number, failures: 0, locked_until: null, last_failure_at: at })
-          .onConflict((oc) => oc.column("registration_number").doNothing())
-          .execute();
-        current = await trx
-          .updateTable("pin_attempts")
-          .set({ failures: sql<number>`failures` })
-          .where("registration_number", "=", number)
-          .returning(["failures", "locked_until", "last_failure_at"])
-          .executeTakeFirst();
-      }
-      if (!current) throw new Error(`pin_attempts row for ${number} kept disappearing`);
-      const addressRow = await trx
-        .selectFrom("pin_address_attempts")
-        .select(["failures", "locked_until", "last_failure_at"])
-        .where("registration_number", "=", number)
-        .where("address", "=", address)
-        .executeTakeFirst();
-      const numberCount = failureCount(current);
-      const addressCount = addressRow && failureCount(addressRow);
+    return inTransaction(db, async (repos) => {
+      const numberCount = await repos.registrationNumbers.lockPinAttempts(number, at);
+      const addressCount = await repos.registrationNumbers.addressPinAttempts(number, address);
       const lockedUntil = laterLock(runningLock(numberCount, now), runningLock(addressCount, now));
       if (lockedUntil) return { outcome: "locked" as const, lockedUntil };
       if (matches()) return { outcome: "right" as const };
 
       const numberAfter = afterNumberFailure(numberCount, now);
       const addressAfter = afterAddressFailure(addressCount, now);
-      await trx
-        .updateTable("pin_attempts")
-        .set(failureColumns(numberAfter))
-        .where("registration_number", "=", number)
-        .execute();
-      await trx
-        .insertInto("pin_address_attempts")
-        .values({ registration_number: number, address, ...failureColumns(addressAfter) })
-        .onConflict((oc) =>
-          oc.columns(["registration_number", "address"]).doUpdateSet(failureColumns(addressAfter)),
-        )
-        .execute();
+      await repos.registrationNumbers.saveFailure(number, address, {
+        number: numberAfter,
+        address: addressAfter,
+      });
       // Other addresses' counts of this number that can no longer lock anything are dropped.
-      await trx
-        .deleteFrom("pin_address_attempts")
-        .where("registration_number", "=", number)
-        .where("last_failure_at", "<=", addMinutes(now, -ADDRESS_LOCK_MINUTES).toISOString())
-        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", at)]))
-        .execute();
+      await repos.registrationNumbers.dropSpentAddressCounts(
+        number,
+        addMinutes(now, -ADDRESS_LOCK_MINUTES).toISOString(),
+        at,
+      );
       return { outcome: "wrong" as const, attemptsLeft: attemptsLeft(addressAfter, numberAfter) };
     });
-  }
-
-  /** Forgets the wrong PINs of a number, from every address. */
-  async function clearFailures(trx: Kysely<Database>, number: string): Promise<void> {
-    // The number's row first: it is the one attempts hold while they count.
-    await trx.deleteFrom("pin_attempts").where("registration_number", "=", number).execute();
-    await trx.deleteFrom("pin_address_attempts").where("registration_number", "=", number).execute();
   }
 
   return {
@@ -230,12 +174,7 @@ export function createRegistrationNumbersService(deps: {
       row: RegistrationNumberRow,
     ): Promise<{ row: RegistrationNumberRow; product: Product }> {
       if (!row.vendor_registered_at) throw notVendorRegistered(row.number);
-      const taken = await db
-        .selectFrom("authorizations")
-        .select("registration_number")
-        .where("registration_number", "=", row.number)
-        .executeTakeFirst();
-      if (taken) throw alreadyRegistered(row.number);
+      if (await holdings.isAuthorized(row.number)) throw alreadyRegistered(row.number);
       return { row, product: await readProduct(db, row.product_code) };
     },
 
@@ -249,11 +188,7 @@ export function createRegistrationNumbersService(deps: {
       const number = validateRegistrationNumber(numberText);
       const pin = parsePin(pinText);
       const now = clock.now();
-      const row = await db
-        .selectFrom("registration_numbers")
-        .selectAll()
-        .where("number", "=", number)
-        .executeTakeFirst();
+      const row = await registrationNumbers.find(number);
       // Unknown numbers, numbers without a PIN and malformed PINs are compared against a stand-in.
       const expected = row?.pin_hash && pin !== null ? Buffer.from(row.pin_hash, "hex") : decoy;
       const compare = () => {
@@ -273,9 +208,6 @@ export function createRegistrationNumbersService(deps: {
       });
     },
 
-    /** Forgets the wrong PINs of a number, after it was registered with the right one. */
-    clearFailures,
-
     /**
      * Lifts every lock wrong PINs put on a number, for all addresses, and starts its counts again:
      * staff, or a partner for a number of its own (the caller checks that). Audited.
@@ -286,24 +218,10 @@ export function createRegistrationNumbersService(deps: {
     ): Promise<{ registrationNumber: string; wasLocked: boolean }> {
       const number = validateRegistrationNumber(numberText);
       await requireNumber(number);
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (repos, trx) => {
         const now = clock.now();
-        const at = now.toISOString();
-        const running = await trx
-          .selectFrom("pin_attempts")
-          .select("registration_number")
-          .where("registration_number", "=", number)
-          .where("locked_until", ">", at)
-          .union(
-            trx
-              .selectFrom("pin_address_attempts")
-              .select("registration_number")
-              .where("registration_number", "=", number)
-              .where("locked_until", ">", at),
-          )
-          .execute();
-        await clearFailures(trx, number);
-        const wasLocked = running.length > 0;
+        const wasLocked = await repos.registrationNumbers.pinLocked(number, now.toISOString());
+        await repos.registrationNumbers.clearPinFailures(number);
         await recordAudit(trx, now, {
           actorId: actor.id,
           action: "registration_number.unlock",
@@ -331,46 +249,37 @@ export function createRegistrationNumbersService(deps: {
             ? today
             : null
           : validatePurchaseDate(request.purchaseDate, today);
-      const exists = await db
-        .selectFrom("products")
-        .select("code")
-        .where("code", "=", product)
-        .executeTakeFirst();
-      if (!exists) throw notFound("product_not_found", `There is no product ${product}.`, { product });
+      // Throws product_not_found for an unknown product.
+      await readProduct(db, product);
 
       const now = issuedAt.toISOString();
       const vendorRegisteredAt = request.vendorRegistered ? now : null;
       const pool = new RandomPool(64 * 1024);
       const issued: IssuedNumber[] = [];
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (repos, trx) => {
         const seen = new Set<string>();
         type Batch = { number: string; pin: string | null }[];
+        // Numbers are random: a rare clash with an existing number is skipped and drawn again.
         const insert = (batch: Batch) =>
-          trx
-            .insertInto("registration_numbers")
-            .values(
-              batch.map((b) => ({
-                number: b.number,
-                product_code: product,
-                pin_hash: b.pin === null ? null : pinHash(pinKey, b.number, b.pin),
-                vendor_registered_at: vendorRegisteredAt,
-                card: null,
-                purchase_date: purchaseDate,
-                issued_at: now,
-                issued_by: actorId,
-              })),
-            )
-            // Numbers are random: a rare clash with an existing number is skipped and drawn again.
-            .onConflict((oc) => oc.column("number").doNothing())
-            .returning("number")
-            .execute();
+          repos.registrationNumbers.insertNew(
+            batch.map((b) => ({
+              number: b.number,
+              product_code: product,
+              pin_hash: b.pin === null ? null : pinHash(pinKey, b.number, b.pin),
+              vendor_registered_at: vendorRegisteredAt,
+              card: null,
+              purchase_date: purchaseDate,
+              issued_at: now,
+              issued_by: actorId,
+            })),
+          );
         let inFlight: { batch: Batch; result: ReturnType<typeof insert> } | null = null;
         // Rows issued or in flight; a clash gives its row back to be drawn again.
         let planned = 0;
         const settle = async () => {
           const { batch, result } = inFlight!;
           inFlight = null;
-          const stored = new Set((await result).map((r) => r.number));
+          const stored = new Set(await result);
           for (const b of batch) {
             if (!stored.has(b.number)) continue;
             issued.push(
@@ -429,17 +338,14 @@ export function createRegistrationNumbersService(deps: {
       const row = await requireNumber(number);
       const vendorRegisteredAt = row.vendor_registered_at ?? now.toISOString();
       await changes.transaction(async (trx, changed) => {
+        const repos = repositories(trx);
         // The purchase date starts the free support period of whoever holds the number.
-        await holdingsChanged(trx, changed, [number]);
-        await trx
-          .updateTable("registration_numbers")
-          .set({
-            vendor_registered_at: vendorRegisteredAt,
-            card: JSON.stringify(organization),
-            purchase_date: organization.purchaseDate,
-          })
-          .where("number", "=", number)
-          .execute();
+        for (const holder of await repos.holdings.holdersOf([number])) changed("holdings", holder);
+        await repos.registrationNumbers.recordCard(number, {
+          vendorRegisteredAt,
+          card: JSON.stringify(organization),
+          purchaseDate: organization.purchaseDate,
+        });
         await recordAudit(trx, now, {
           actorId,
           action: "registration_number.card",

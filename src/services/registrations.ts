@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import type { MyProduct } from "../contract/registration.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
 import { conflictOnDuplicate } from "../db/errors.ts";
+import { inTransaction, type Repositories, repositories } from "../db/repositories/index.ts";
+import type { RegistrationNumberRow } from "../db/repositories/registration-numbers.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
@@ -15,12 +17,7 @@ import { type AccountsService, type User, validateLogin, validatePassword } from
 import { recordAudit } from "./audit.ts";
 import type { Product } from "./catalog.ts";
 import type { EntitlementsService } from "./entitlements.ts";
-import {
-  alreadyRegistered,
-  type RegistrationNumberRow,
-  type RegistrationNumbersService,
-} from "./registration-numbers.ts";
-import { insertAuthorizations, insertOrganization, insertPreparedUser } from "./user-rows.ts";
+import { alreadyRegistered, type RegistrationNumbersService } from "./registration-numbers.ts";
 
 export type { MyProduct };
 
@@ -90,6 +87,7 @@ export function createRegistrationsService(deps: {
 
   /** The number joins the account (a second claim fails on its primary key), its PIN count resets, audited. */
   async function authorizeWithPin(
+    repos: Repositories,
     trx: Kysely<Database>,
     now: Date,
     number: string,
@@ -97,13 +95,13 @@ export function createRegistrationsService(deps: {
     action: string,
     details: Record<string, unknown>,
   ) {
-    await insertAuthorizations(trx, now, {
+    await repos.holdings.authorize(now, {
       numbers: [number],
       userId: user.id,
       method: "pin",
       partnerId: null,
     });
-    await numbers.clearFailures(trx, number);
+    await repos.registrationNumbers.clearPinFailures(number);
     await recordAudit(trx, now, {
       actorId: user.id,
       action,
@@ -131,9 +129,9 @@ export function createRegistrationsService(deps: {
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
       await conflictOnDuplicate(
         () =>
-          db.transaction().execute(async (trx) => {
-            const organizationId = await insertOrganization(trx, now, organization, null);
-            const user = await insertPreparedUser(trx, now, {
+          inTransaction(db, async (repos, trx) => {
+            const organizationId = await repos.organizations.insert(now, organization, null);
+            const user = await repos.users.insert(now, {
               login: number,
               passwordHash,
               role: "user",
@@ -143,7 +141,7 @@ export function createRegistrationsService(deps: {
               partnerId: null,
               organizationId,
             });
-            await authorizeWithPin(trx, now, number, user, "registration.self", {
+            await authorizeWithPin(repos, trx, now, number, user, "registration.self", {
               userCode: number,
               organization: organization.name,
             });
@@ -175,7 +173,7 @@ export function createRegistrationsService(deps: {
       await conflictOnDuplicate(
         () =>
           changes.transaction(async (trx, changed) => {
-            await authorizeWithPin(trx, now, number, user, "registration.add_product", {
+            await authorizeWithPin(repositories(trx), trx, now, number, user, "registration.add_product", {
               userCode: user.login,
               product: product.code,
             });

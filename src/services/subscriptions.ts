@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { RecordedSubscription } from "../contract/partners.ts";
 import type { ChangeFeed } from "../db/change-feed.ts";
+import { repositories } from "../db/repositories/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { conflict, notFound } from "../domain/errors.ts";
 import { monthsInSpan } from "../domain/months.ts";
 import { isSameSubscription, spansOverlap, validateSubscription } from "../domain/subscriptions.ts";
 import { recordAudit } from "./audit.ts";
-import { holdingsChanged, withAdditionalNumbers } from "./entitlements.ts";
 
 export type { RecordedSubscription };
 
@@ -21,6 +21,7 @@ export function createSubscriptionsService(deps: {
   changes: ChangeFeed;
 }) {
   const { db, clock, changes } = deps;
+  const { registrationNumbers } = repositories(db);
   return {
     /**
      * Records a subscription once: the same subscription recorded again by the same seller (a
@@ -45,12 +46,8 @@ export function createSubscriptionsService(deps: {
         additionalNumbers: input.additionalNumbers,
       });
       const all = [subscription.mainNumber, ...subscription.additionalNumbers];
-      const known = await db
-        .selectFrom("registration_numbers")
-        .select("number")
-        .where("number", "in", all)
-        .execute();
-      const missing = all.filter((n) => !known.some((k) => k.number === n));
+      const known = await registrationNumbers.existing(all);
+      const missing = all.filter((n) => !known.includes(n));
       if (missing.length > 0) {
         throw notFound(
           "registration_number_not_found",
@@ -70,20 +67,11 @@ export function createSubscriptionsService(deps: {
         partner: partnerId,
       });
       return changes.transaction(async (trx, changed) => {
+        const repos = repositories(trx);
         // Recordings for one main number run one after another, so two requests at once cannot
-        // both find nothing recorded: a no-op UPDATE takes PostgreSQL's row lock on the number
-        // (SQLite's transaction holds the only connection already).
-        await trx
-          .updateTable("registration_numbers")
-          .set({ issued_at: sql<string>`issued_at` })
-          .where("number", "=", subscription.mainNumber)
-          .execute();
-        const recorded = await trx
-          .selectFrom("subscriptions")
-          .selectAll()
-          .where("main_number", "=", subscription.mainNumber)
-          .execute();
-        const overlapping = (await withAdditionalNumbers(trx, recorded)).filter((s) =>
+        // both find nothing recorded.
+        await repos.registrationNumbers.lock(subscription.mainNumber);
+        const overlapping = (await repos.subscriptions.ofMainNumber(subscription.mainNumber)).filter((s) =>
           spansOverlap(s, subscription),
         );
         const same = overlapping.find(
@@ -104,27 +92,14 @@ export function createSubscriptionsService(deps: {
         }
         const id = randomUUID();
         const now = clock.now();
-        await holdingsChanged(trx, changed, all);
-        await trx
-          .insertInto("subscriptions")
-          .values({
-            id,
-            main_number: subscription.mainNumber,
-            from_month: subscription.fromMonth,
-            months: subscription.months,
-            partner_id: actor.partnerId,
-            created_by: actor.id,
-            created_at: now.toISOString(),
-          })
-          .execute();
-        if (subscription.additionalNumbers.length > 0) {
-          await trx
-            .insertInto("subscription_numbers")
-            .values(
-              subscription.additionalNumbers.map((n) => ({ subscription_id: id, registration_number: n })),
-            )
-            .execute();
-        }
+        for (const holder of await repos.holdings.holdersOf(all)) changed("holdings", holder);
+        await repos.subscriptions.insert({
+          ...subscription,
+          id,
+          partnerId: actor.partnerId,
+          createdBy: actor.id,
+          createdAt: now.toISOString(),
+        });
         await recordAudit(trx, now, {
           actorId: actor.id,
           action: "subscription.create",

@@ -1,17 +1,32 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../schema.ts";
 import { auditRepository } from "./audit.ts";
 import { catalogueRepository } from "./catalogue.ts";
 import { downloadLogRepository } from "./download-log.ts";
+import { holdingsRepository } from "./holdings.ts";
+import { organizationsRepository } from "./organizations.ts";
+import { partnersRepository } from "./partners.ts";
+import { registrationNumbersRepository } from "./registration-numbers.ts";
+import { subscriptionsRepository } from "./subscriptions.ts";
 import { tufMetadataRepository } from "./tuf-metadata.ts";
+import { usersRepository } from "./users.ts";
 
-/** Every repository on one executor: the database, or a transaction. */
+/**
+ * Every repository over one executor: the database, or a transaction. Prepared queries are
+ * compiled on first use by the repositories made over the database, never per transaction.
+ */
 export function repositories(db: Kysely<Database>) {
   return {
     catalogue: catalogueRepository(db),
     audit: auditRepository(db),
     downloadLog: downloadLogRepository(db),
     tufMetadata: tufMetadataRepository(db),
+    users: usersRepository(db),
+    registrationNumbers: registrationNumbersRepository(db),
+    holdings: holdingsRepository(db),
+    subscriptions: subscriptionsRepository(db),
+    partners: partnersRepository(db),
+    organizations: organizationsRepository(db),
   };
 }
 
@@ -20,7 +35,7 @@ export type Repositories = ReturnType<typeof repositories>;
 /** Runs `work` in one transaction: every repository it is given writes in it, and all roll back together. */
 export function inTransaction<T>(
   db: Kysely<Database>,
-  work: (repos: Repositories) => Promise<T>,
+  work: (repos: Repositories, trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute((trx) => work(repositories(trx)));
+  return db.transaction().execute((trx) => work(repositories(trx), trx));
 }

@@ -1,0 +1,189 @@
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { FailureCount } from "../../domain/pin-lock.ts";
+import type { Database, PinAttemptsTable, RegistrationNumbersTable } from "../schema.ts";
+
+export type RegistrationNumberRow = Selectable<RegistrationNumbersTable>;
+type PinAttemptRow = Pick<PinAttemptsTable, "failures" | "locked_until" | "last_failure_at">;
+
+const failureCount = (row: PinAttemptRow): FailureCount => ({
+  failures: Number(row.failures),
+  lockedUntil: row.locked_until,
+  lastFailureAt: row.last_failure_at,
+});
+
+const failureColumns = (count: FailureCount): PinAttemptRow => ({
+  failures: count.failures,
+  locked_until: count.lockedUntil,
+  last_failure_at: count.lastFailureAt,
+});
+
+export interface RegistrationCard {
+  readonly vendorRegisteredAt: string;
+  /** The registration form, as JSON. */
+  readonly card: string;
+  readonly purchaseDate: string | null;
+}
+
+export type RegistrationNumbersRepository = ReturnType<typeof registrationNumbersRepository>;
+
+/** Registration numbers with their PIN hashes and registration cards, and the wrong PINs counted against them. */
+export function registrationNumbersRepository(db: Kysely<Database>) {
+  return {
+    async find(number: string): Promise<RegistrationNumberRow | undefined> {
+      return db
+        .selectFrom("registration_numbers")
+        .selectAll()
+        .where("number", "=", number)
+        .executeTakeFirst();
+    },
+
+    /** Those of the numbers that exist. */
+    async existing(numbers: readonly string[]): Promise<string[]> {
+      const rows = await db
+        .selectFrom("registration_numbers")
+        .select("number")
+        .where("number", "in", numbers)
+        .execute();
+      return rows.map((row) => row.number);
+    },
+
+    /** Inserts new numbers, skipping any that exist already; answers the numbers stored. */
+    async insertNew(rows: readonly RegistrationNumberRow[]): Promise<string[]> {
+      const stored = await db
+        .insertInto("registration_numbers")
+        .values([...rows])
+        .onConflict((oc) => oc.column("number").doNothing())
+        .returning("number")
+        .execute();
+      return stored.map((row) => row.number);
+    },
+
+    /**
+     * Inside a transaction: holds the number's row until the commit, so that work on one number
+     * runs one request after another (a no-op UPDATE takes PostgreSQL's row lock; SQLite's
+     * transaction holds the only connection already).
+     */
+    async lock(number: string): Promise<void> {
+      await db
+        .updateTable("registration_numbers")
+        .set({ issued_at: sql<string>`issued_at` })
+        .where("number", "=", number)
+        .execute();
+    },
+
+    /** The card the customer sent: the number is then registered with the vendor. */
+    async recordCard(number: string, card: RegistrationCard): Promise<void> {
+      await db
+        .updateTable("registration_numbers")
+        .set({
+          vendor_registered_at: card.vendorRegisteredAt,
+          card: card.card,
+          purchase_date: card.purchaseDate,
+        })
+        .where("number", "=", number)
+        .execute();
+    },
+
+    /** Sets the purchase date of those of the numbers that have none. */
+    async setMissingPurchaseDates(numbers: readonly string[], purchaseDate: string | null): Promise<void> {
+      await db
+        .updateTable("registration_numbers")
+        .set({ purchase_date: purchaseDate })
+        .where("number", "in", numbers)
+        .where("purchase_date", "is", null)
+        .execute();
+    },
+
+    /**
+     * Inside a transaction: write-locks the number's pin_attempts row until the commit (made
+     * first when missing; a no-op UPDATE takes PostgreSQL's row lock, SQLite's transaction holds
+     * the only connection) and answers the number's count. Attempts on one number thus run one
+     * after the other, whatever their address.
+     */
+    async lockPinAttempts(number: string, at: string): Promise<FailureCount> {
+      let current: PinAttemptRow | undefined;
+      // A row deleted meanwhile (a registration that succeeded, or an unlock, clears it) is made again.
+      for (let round = 0; round < 3 && !current; round++) {
+        await db
+          .insertInto("pin_attempts")
+          .values({ registration_number: number, failures: 0, locked_until: null, last_failure_at: at })
+          .onConflict((oc) => oc.column("registration_number").doNothing())
+          .execute();
+        current = await db
+          .updateTable("pin_attempts")
+          .set({ failures: sql<number>`failures` })
+          .where("registration_number", "=", number)
+          .returning(["failures", "locked_until", "last_failure_at"])
+          .executeTakeFirst();
+      }
+      if (!current) throw new Error(`pin_attempts row for ${number} kept disappearing`);
+      return failureCount(current);
+    },
+
+    /** The wrong PINs counted against the number from one address, if any. */
+    async addressPinAttempts(number: string, address: string): Promise<FailureCount | undefined> {
+      const row = await db
+        .selectFrom("pin_address_attempts")
+        .select(["failures", "locked_until", "last_failure_at"])
+        .where("registration_number", "=", number)
+        .where("address", "=", address)
+        .executeTakeFirst();
+      return row && failureCount(row);
+    },
+
+    /** Stores the counts after a wrong PIN: the number's (its row held) and the address's. */
+    async saveFailure(
+      number: string,
+      address: string,
+      counts: { number: FailureCount; address: FailureCount },
+    ): Promise<void> {
+      await db
+        .updateTable("pin_attempts")
+        .set(failureColumns(counts.number))
+        .where("registration_number", "=", number)
+        .execute();
+      await db
+        .insertInto("pin_address_attempts")
+        .values({ registration_number: number, address, ...failureColumns(counts.address) })
+        .onConflict((oc) =>
+          oc.columns(["registration_number", "address"]).doUpdateSet(failureColumns(counts.address)),
+        )
+        .execute();
+    },
+
+    /** Drops the number's address counts last failed at or before `failedBy` and not locked at `at`. */
+    async dropSpentAddressCounts(number: string, failedBy: string, at: string): Promise<void> {
+      await db
+        .deleteFrom("pin_address_attempts")
+        .where("registration_number", "=", number)
+        .where("last_failure_at", "<=", failedBy)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", at)]))
+        .execute();
+    },
+
+    /** Is the number locked at `at`, for all addresses or for any one of them. */
+    async pinLocked(number: string, at: string): Promise<boolean> {
+      const running = await db
+        .selectFrom("pin_attempts")
+        .select("registration_number")
+        .where("registration_number", "=", number)
+        .where("locked_until", ">", at)
+        .union(
+          db
+            .selectFrom("pin_address_attempts")
+            .select("registration_number")
+            .where("registration_number", "=", number)
+            .where("locked_until", ">", at),
+        )
+        .execute();
+      return running.length > 0;
+    },
+
+    /** Forgets the wrong PINs of a number, from every address. */
+    async clearPinFailures(number: string): Promise<void> {
+      // The number's row first: it is the one attempts hold while they count.
+      await db.deleteFrom("pin_attempts").where("registration_number", "=", number).execute();
+      await db.deleteFrom("pin_address_attempts").where("registration_number", "=", number).execute();
+    },
+  };
+}
