@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { openUpkeep, type Upkeep } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
 import { addMinutes } from "../../src/domain/dates.ts";
-import { buildHttpApp } from "../../src/http/app.ts";
-import { availableDialects, isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
+import {
+  availableDialects,
+  isPostgresReachable,
+  type SecondNode,
+  startSecondNode,
+  startTestApp,
+  type TestApp,
+} from "../support/harness.ts";
 import {
   issueRegistered,
   partnerAccount,
@@ -134,16 +138,15 @@ for (const dialect of await availableDialects()) {
 if (await isPostgresReachable()) {
   describe("staff activation across nodes on postgres", () => {
     let t: TestApp;
-    let second: Upkeep;
+    let second: SecondNode;
     let secondApp: FastifyInstance;
     before(async () => {
       t = await startTestApp("postgres");
       await registrationCatalogue(t);
-      second = await openUpkeep(loadConfig(t.environment.env), { clock: t.clock });
-      secondApp = await buildHttpApp(second.services, { logLevel: "silent" });
+      second = await startSecondNode(t);
+      secondApp = second.app;
     });
     after(async () => {
-      await secondApp.close();
       await second.close();
       await t.close();
     });

@@ -2,11 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { openUpkeep, type Upkeep } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { buildHttpApp } from "../../src/http/app.ts";
 import { createAccountsService } from "../../src/services/accounts.ts";
-import { availableDialects, isPostgresReachable, startTestApp, type TestApp } from "../support/harness.ts";
+import {
+  availableDialects,
+  isPostgresReachable,
+  type SecondNode,
+  startSecondNode,
+  startTestApp,
+  type TestApp,
+} from "../support/harness.ts";
 import {
   addProduct,
   issueRegistered,
@@ -104,7 +108,7 @@ for (const dialect of await availableDialects()) {
 if (await isPostgresReachable()) {
   describe("caches across nodes on postgres", () => {
     let t: TestApp;
-    let second: Upkeep;
+    let second: SecondNode;
     let secondApp: FastifyInstance;
     const onSecond = (url: string, token: string) =>
       secondApp.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
@@ -112,11 +116,10 @@ if (await isPostgresReachable()) {
     before(async () => {
       t = await startTestApp("postgres");
       await registrationCatalogue(t);
-      second = await openUpkeep(loadConfig(t.environment.env), { clock: t.clock });
-      secondApp = await buildHttpApp(second.services, { logLevel: "silent" });
+      second = await startSecondNode(t);
+      secondApp = second.app;
     });
     after(async () => {
-      await secondApp.close();
       await second.close();
       await t.close();
     });

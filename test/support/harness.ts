@@ -138,6 +138,26 @@ export async function startTestApp(dialect: DialectName, options: HttpOptions = 
   };
 }
 
+/** Another node on the same database and data folder as `t`, as a second process would be. */
+export interface SecondNode {
+  readonly upkeep: Upkeep;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startSecondNode(t: TestApp): Promise<SecondNode> {
+  const upkeep = await openUpkeep(loadConfig(t.environment.env), { clock: t.clock });
+  const app = await buildHttpApp(upkeep.services, { logLevel: "silent" });
+  return {
+    upkeep,
+    app,
+    async close() {
+      await app.close();
+      await upkeep.close();
+    },
+  };
+}
+
 /** Dialects this run can test: SQLite always, PostgreSQL when reachable (and always in CI). */
 export async function availableDialects(): Promise<DialectName[]> {
   return (await isPostgresReachable()) ? ["sqlite", "postgres"] : ["sqlite"];
