@@ -38,9 +38,12 @@ import {
 } from "../domain/catalogue.ts";
 import type { Clock } from "../domain/clock.ts";
 import { parseIsoDate } from "../domain/dates.ts";
+import { releaseVisible } from "../domain/entitlement.ts";
 import { badRequest, conflict, notFound, unprocessable } from "../domain/errors.ts";
 import { compareVersions, normalizeVersion } from "../domain/version.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
+import type { User } from "./accounts.ts";
+import type { EntitlementsService } from "./entitlements.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
 export type { Configuration, Distribution, Product, Release, ReleaseWithDocuments };
@@ -93,8 +96,13 @@ export type CatalogService = ReturnType<typeof createCatalogService>;
 /** Told, after the commit, which configuration's published catalogue changed. */
 export type CatalogChangeListener = (configuration: string) => void | Promise<void>;
 
-export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
-  const { db, blobs, clock } = deps;
+export function createCatalogService(deps: {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  clock: Clock;
+  entitlements: EntitlementsService;
+}) {
+  const { db, blobs, clock, entitlements } = deps;
   const catalogue = catalogueRepository(db);
   const listeners: CatalogChangeListener[] = [];
 
@@ -340,6 +348,25 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       return release;
     },
 
+    /** A release as a user may see it: unpublished ones are not there for non-staff; 403 if not entitled. */
+    async releaseForViewer(id: string, user: User): Promise<ReleaseWithDocuments> {
+      const release = await this_.getRelease(id);
+      if (!releaseVisible(release.status, user.role)) {
+        throw notFound("release_not_found", `There is no release ${id}.`, { release: id });
+      }
+      await entitlements.assertCanSee(user, release.configuration);
+      return release;
+    },
+
+    /** The configurations a user may open. */
+    async configurationsForViewer(user: User): Promise<Configuration[]> {
+      const [visible, all] = await Promise.all([
+        entitlements.visibleConfigurations(user),
+        this_.listConfigurations(),
+      ]);
+      return visible === "all" ? all : all.filter((c) => visible.has(c.code));
+    },
+
     /** Releases of a configuration, newest first. */
     async listReleases(
       configuration: string,
@@ -447,6 +474,16 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
     async getDistribution(id: string): Promise<DistributionWithRelease> {
       const distribution = await catalogue.findDistribution(id);
       if (!distribution) throw notFound("distribution_not_found", `There is no distribution ${id}.`);
+      return distribution;
+    },
+
+    /** A distribution a user may download: unpublished ones are not there for non-staff; 403 if not entitled. */
+    async distributionForViewer(id: string, user: User): Promise<DistributionWithRelease> {
+      const distribution = await this_.getDistribution(id);
+      if (!releaseVisible(distribution.releaseStatus, user.role)) {
+        throw notFound("distribution_not_found", `There is no distribution ${id}.`);
+      }
+      await entitlements.assertCanDownload(user, distribution.configuration);
       return distribution;
     },
   };

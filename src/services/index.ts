@@ -36,9 +36,9 @@ export interface ServiceDeps {
 /** Every use case of the service, wired by hand; HTTP routes and the admin CLI both call these. */
 export function createServices(deps: ServiceDeps) {
   const accounts = createAccountsService(deps);
-  const catalog = createCatalogService(deps);
-  const updates = createUpdatesService({ catalog });
   const entitlements = createEntitlementsService(deps);
+  const catalog = createCatalogService({ ...deps, entitlements });
+  const updates = createUpdatesService({ catalog, entitlements });
   const downloads = createDownloadsService(deps);
   const registrationNumbers = createRegistrationNumbersService(deps);
   const registrations = createRegistrationsService({

@@ -7,7 +7,7 @@ import type { RegistrationNumberRow } from "../db/repositories/registration-numb
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes } from "../domain/dates.ts";
-import { canRegisterProfWithPin, supportOf } from "../domain/entitlement.ts";
+import { canRegisterProfWithPin, entitlementProblem, supportOf } from "../domain/entitlement.ts";
 import { forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
 import { checkOrganization, emailProblem, formProblem, type Organization } from "../domain/organization.ts";
@@ -65,10 +65,9 @@ export function createRegistrationsService(deps: {
     });
     if (!allowed) {
       const month = monthOf(now);
-      throw forbidden(
-        "support_subscription_required",
+      throw entitlementProblem(
+        { allowed: false, reason: "support_subscription_required", month, registrationNumbers: [row.number] },
         `The ${product.edition.toUpperCase()} product ${row.number} registers with its PIN only with a support subscription for ${month}: subscribe it, or list it as an additional number of a subscription.`,
-        { month, registrationNumbers: [row.number] },
       );
     }
   }

@@ -23,6 +23,7 @@ for (const dialect of await availableDialects()) {
       const catalogue = t.upkeep.services.catalog;
       let checks = 0;
       const updates = createUpdatesService({
+        entitlements: t.upkeep.services.entitlements,
         catalog: {
           ...catalogue,
           configurationRevision: (code: string) => {
