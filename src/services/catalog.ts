@@ -84,24 +84,22 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
-/** A product, or product_not_found; for the use cases that name one outside the catalogue. */
-export async function readProduct(db: Kysely<Database>, code: string): Promise<Product> {
-  const product = await catalogueRepository(db).findProduct(code);
-  if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
-  return product;
-}
-
 export type CatalogService = ReturnType<typeof createCatalogService>;
+/** The part of the catalogue other use cases read: products by code. */
+export type ProductCatalogue = Pick<CatalogService, "requireProduct">;
 
 /** Told, after the commit, which configuration's published catalogue changed. */
 export type CatalogChangeListener = (configuration: string) => void | Promise<void>;
 
-export function createCatalogService(deps: {
-  db: Kysely<Database>;
-  blobs: BlobStore;
-  clock: Clock;
-  entitlements: EntitlementsService;
-}) {
+export interface CatalogueDeps {
+  readonly db: Kysely<Database>;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  /** Who may see which configuration, for the releases and files shown to users. */
+  readonly entitlements: EntitlementsService;
+}
+
+export function createCatalogService(deps: CatalogueDeps) {
   const { db, blobs, clock, entitlements } = deps;
   const catalogue = catalogueRepository(db);
   const listeners: CatalogChangeListener[] = [];
@@ -174,6 +172,13 @@ export function createCatalogService(deps: {
 
   const this_ = {
     requireConfiguration,
+
+    /** A product, or product_not_found; for the use cases that name one outside the catalogue. */
+    async requireProduct(code: string): Promise<Product> {
+      const product = await catalogue.findProduct(code);
+      if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
+      return product;
+    },
 
     onChange(listener: CatalogChangeListener): void {
       listeners.push(listener);

@@ -10,7 +10,13 @@ import type { StoredDistribution } from "./catalog.ts";
 export type DownloadsService = ReturnType<typeof createDownloadsService>;
 
 /** Serving distribution bytes: from the blob store, or by redirect where the store offers direct URLs (S3). */
-export function createDownloadsService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
+export interface DownloadsDeps {
+  readonly db: Kysely<Database>;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+}
+
+export function createDownloadsService(deps: DownloadsDeps) {
   const { blobs, clock } = deps;
   const downloadLog = downloadLogRepository(deps.db);
   return {

@@ -35,24 +35,42 @@ export interface ServiceDeps {
 
 /** Every use case of the service, wired by hand; HTTP routes and the admin CLI both call these. */
 export function createServices(deps: ServiceDeps) {
-  const accounts = createAccountsService(deps);
-  const entitlements = createEntitlementsService(deps);
-  const catalog = createCatalogService({ ...deps, entitlements });
+  const { db, changes, blobs, clock, tokenTtlDays, activationDelayMinutes, tufKeys, pinKey, mailer } = deps;
+  const accounts = createAccountsService({ db, clock, changes, tokenTtlDays });
+  const entitlements = createEntitlementsService({ db, clock, changes });
+  const catalog = createCatalogService({ db, blobs, clock, entitlements });
   const updates = createUpdatesService({ catalog, entitlements });
-  const downloads = createDownloadsService(deps);
-  const registrationNumbers = createRegistrationNumbersService(deps);
+  const downloads = createDownloadsService({ db, blobs, clock });
+  const registrationNumbers = createRegistrationNumbersService({
+    db,
+    clock,
+    changes,
+    pinKey,
+    products: catalog,
+  });
   const registrations = createRegistrationsService({
-    ...deps,
+    db,
+    clock,
+    changes,
+    activationDelayMinutes,
     accounts,
     numbers: registrationNumbers,
     entitlements,
   });
-  const partners = createPartnersService({ ...deps, numbers: registrationNumbers });
-  const subscriptions = createSubscriptionsService(deps);
+  const partners = createPartnersService({
+    db,
+    clock,
+    mailer,
+    changes,
+    numbers: registrationNumbers,
+    products: catalog,
+  });
+  const subscriptions = createSubscriptionsService({ db, clock, changes });
   const tuf = createTufRepository({
-    ...deps,
-    keys: deps.tufKeys,
-    listTargets: () => listPublishedTargets(deps.db),
+    db,
+    clock,
+    keys: tufKeys,
+    listTargets: () => listPublishedTargets(db),
   });
   // The change is committed already: a failed re-sign is reported, and the next change or start catches up.
   catalog.onChange(() =>

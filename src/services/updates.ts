@@ -44,7 +44,12 @@ export type UpdatesService = ReturnType<typeof createUpdatesService>;
  * catalogue revision and shared by every plan and listing until a release is published,
  * withdrawn or gets new distributions (on any node: the revision lives in the database).
  */
-export function createUpdatesService(deps: { catalog: CatalogService; entitlements: EntitlementsService }) {
+export interface UpdatesDeps {
+  readonly catalog: CatalogService;
+  readonly entitlements: EntitlementsService;
+}
+
+export function createUpdatesService(deps: UpdatesDeps) {
   const { catalog, entitlements } = deps;
   const cache = new Map<string, CachedGraph>();
   // One revision check at a time per configuration: requests arriving meanwhile wait for it.
