@@ -5,7 +5,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
 import type { User } from "./accounts.ts";
-import type { StoredDistribution } from "./catalog.ts";
+import type { StoredDistribution } from "./catalogue.ts";
 
 export type DownloadsService = ReturnType<typeof createDownloadsService>;
 

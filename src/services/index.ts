@@ -8,7 +8,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { createTufRepository } from "../tuf/repository.ts";
 import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
-import { createCatalogService } from "./catalog.ts";
+import { createCatalogueService } from "./catalogue.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
 import { createPartnersService } from "./partners.ts";
@@ -38,15 +38,15 @@ export function createServices(deps: ServiceDeps) {
   const { db, changes, blobs, clock, tokenTtlDays, activationDelayMinutes, tufKeys, pinKey, mailer } = deps;
   const accounts = createAccountsService({ db, clock, changes, tokenTtlDays });
   const entitlements = createEntitlementsService({ db, clock, changes });
-  const catalog = createCatalogService({ db, blobs, clock, entitlements });
-  const updates = createUpdatesService({ catalog, entitlements });
+  const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
+  const updates = createUpdatesService({ catalogue, entitlements });
   const downloads = createDownloadsService({ db, blobs, clock });
   const registrationNumbers = createRegistrationNumbersService({
     db,
     clock,
     changes,
     pinKey,
-    products: catalog,
+    products: catalogue,
   });
   const registrations = createRegistrationsService({
     db,
@@ -63,7 +63,7 @@ export function createServices(deps: ServiceDeps) {
     mailer,
     changes,
     numbers: registrationNumbers,
-    products: catalog,
+    products: catalogue,
   });
   const subscriptions = createSubscriptionsService({ db, clock, changes });
   const tuf = createTufRepository({
@@ -73,7 +73,7 @@ export function createServices(deps: ServiceDeps) {
     listTargets: () => listPublishedTargets(db),
   });
   // The change is committed already: a failed re-sign is reported, and the next change or start catches up.
-  catalog.onChange(() =>
+  catalogue.onChange(() =>
     tuf.refresh().then(
       () => undefined,
       (error) => process.emitWarning(`TUF metadata was not re-signed after a catalogue change: ${error}`),
@@ -81,7 +81,7 @@ export function createServices(deps: ServiceDeps) {
   );
   return {
     accounts,
-    catalog,
+    catalogue,
     updates,
     entitlements,
     downloads,

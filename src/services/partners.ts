@@ -20,7 +20,7 @@ import type { Mailer, MailResult } from "../mail/transport.ts";
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
 import type { User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
-import type { Product, ProductCatalogue } from "./catalog.ts";
+import type { Product, ProductCatalogue } from "./catalogue.ts";
 import type { RegistrationNumbersService } from "./registration-numbers.ts";
 
 export interface Partner {

@@ -30,7 +30,7 @@ import {
   runningLock,
 } from "../domain/pin-lock.ts";
 import { recordAudit } from "./audit.ts";
-import type { Product, ProductCatalogue } from "./catalog.ts";
+import type { Product, ProductCatalogue } from "./catalogue.ts";
 
 export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
 export type { IssuedNumber, IssueRequest };

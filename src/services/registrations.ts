@@ -16,7 +16,7 @@ import { alreadyRegistered, registrationNumberProblem, validateRegistrationNumbe
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
 import type { AccountsService, User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
-import type { Product } from "./catalog.ts";
+import type { Product } from "./catalogue.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 import type { RegistrationNumbersService } from "./registration-numbers.ts";
 

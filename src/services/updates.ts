@@ -5,7 +5,7 @@ import { notFound } from "../domain/errors.ts";
 import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
 import type { User } from "./accounts.ts";
-import type { CatalogService, Release } from "./catalog.ts";
+import type { CatalogueService, Release } from "./catalogue.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 
 export type { PlanRequest };
@@ -45,19 +45,19 @@ export type UpdatesService = ReturnType<typeof createUpdatesService>;
  * withdrawn or gets new distributions (on any node: the revision lives in the database).
  */
 export interface UpdatesDeps {
-  readonly catalog: CatalogService;
+  readonly catalogue: CatalogueService;
   readonly entitlements: EntitlementsService;
 }
 
 export function createUpdatesService(deps: UpdatesDeps) {
-  const { catalog, entitlements } = deps;
+  const { catalogue, entitlements } = deps;
   const cache = new Map<string, CachedGraph>();
   // One revision check at a time per configuration: requests arriving meanwhile wait for it.
   const checking = new Map<string, Promise<CachedGraph>>();
   // Changes made through this node are seen at once (a check begun before one is not kept);
   // other nodes' within REVISION_CHECK_MS.
   const changesSeen = new Map<string, number>();
-  catalog.onChange((configuration) => {
+  catalogue.onChange((configuration) => {
     cache.delete(configuration);
     checking.delete(configuration);
     changesSeen.set(configuration, (changesSeen.get(configuration) ?? 0) + 1);
@@ -66,7 +66,7 @@ export function createUpdatesService(deps: UpdatesDeps) {
   async function check(configuration: string, cached: CachedGraph | undefined): Promise<CachedGraph> {
     const changesBefore = changesSeen.get(configuration) ?? 0;
     const now = performance.now();
-    const revision = await catalog.configurationRevision(configuration);
+    const revision = await catalogue.configurationRevision(configuration);
     if (revision === null) {
       cache.delete(configuration);
       throw notFound("configuration_not_found", `There is no configuration ${configuration}.`, {
@@ -78,8 +78,8 @@ export function createUpdatesService(deps: UpdatesDeps) {
       return cached;
     }
     const [{ packageFormat }, newestFirst] = await Promise.all([
-      catalog.requireConfiguration(configuration),
-      catalog.listReleases(configuration, ["published"]),
+      catalogue.requireConfiguration(configuration),
+      catalogue.listReleases(configuration, ["published"]),
     ]);
     const entry: CachedGraph = {
       revision,

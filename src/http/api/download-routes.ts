@@ -32,7 +32,7 @@ export const downloadRoutes =
       },
       async (request, reply) => {
         const user = requireUser(request);
-        const distribution = await services.catalog.distributionForViewer(request.params.id, user);
+        const distribution = await services.catalogue.distributionForViewer(request.params.id, user);
         // HEAD asks about the file without fetching it: answered like GET, but not a download to log.
         const log = (entry: { range: string | null; status: number; bytes: number }) =>
           request.method === "HEAD"

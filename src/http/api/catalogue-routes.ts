@@ -12,7 +12,7 @@ import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { planResponses } from "./plan-responses.ts";
 
-export const catalogRoutes =
+export const catalogueRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const sendPlan = planResponses();
@@ -26,7 +26,7 @@ export const catalogRoutes =
         },
         config: { access: "signed-in" },
       },
-      async (request) => services.catalog.configurationsForViewer(requireUser(request)),
+      async (request) => services.catalogue.configurationsForViewer(requireUser(request)),
     );
 
     app.get(
@@ -54,7 +54,7 @@ export const catalogRoutes =
         },
         config: { access: "signed-in" },
       },
-      async (request) => services.catalog.releaseForViewer(request.params.id, requireUser(request)),
+      async (request) => services.catalogue.releaseForViewer(request.params.id, requireUser(request)),
     );
 
     app.post(

@@ -84,12 +84,12 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
-export type CatalogService = ReturnType<typeof createCatalogService>;
+export type CatalogueService = ReturnType<typeof createCatalogueService>;
 /** The part of the catalogue other use cases read: products by code. */
-export type ProductCatalogue = Pick<CatalogService, "requireProduct">;
+export type ProductCatalogue = Pick<CatalogueService, "requireProduct">;
 
 /** Told, after the commit, which configuration's published catalogue changed. */
-export type CatalogChangeListener = (configuration: string) => void | Promise<void>;
+export type CatalogueChangeListener = (configuration: string) => void | Promise<void>;
 
 export interface CatalogueDeps {
   readonly db: Kysely<Database>;
@@ -99,10 +99,10 @@ export interface CatalogueDeps {
   readonly entitlements: EntitlementsService;
 }
 
-export function createCatalogService(deps: CatalogueDeps) {
+export function createCatalogueService(deps: CatalogueDeps) {
   const { db, blobs, clock, entitlements } = deps;
   const catalogue = catalogueRepository(db);
-  const listeners: CatalogChangeListener[] = [];
+  const listeners: CatalogueChangeListener[] = [];
 
   async function changed(configuration: string) {
     for (const listener of listeners) await listener(configuration);
@@ -180,7 +180,7 @@ export function createCatalogService(deps: CatalogueDeps) {
       return product;
     },
 
-    onChange(listener: CatalogChangeListener): void {
+    onChange(listener: CatalogueChangeListener): void {
       listeners.push(listener);
     },
 
