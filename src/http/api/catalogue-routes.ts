@@ -74,6 +74,7 @@ export const catalogueRoutes =
         // busiest path answers from them without a promise (a sync handler that has sent returns
         // nothing), the rest waits for the database and returns the reply, as async handlers do.
         if (services.updates.keptPlanFor(user, request.body, reply, sendPlan)) return;
+        // Wrapped so that the promise is typed as the route's own answer.
         return (async () => services.updates.planFor(user, request.body, reply, sendPlan))();
       },
     );
