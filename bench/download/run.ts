@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   try {
     // The distribution goes in through the service, as an upload would: hashed, checked, stored.
     const upkeep = await openUpkeep(loadConfig(env));
-    const { catalog: catalogue, accounts } = upkeep.services;
+    const { catalogue, accounts } = upkeep.services;
     await catalogue.createConfiguration(
       { code: "BenchConf", name: "Benchmark configuration", kind: "configuration" },
       null,

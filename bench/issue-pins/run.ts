@@ -23,7 +23,7 @@ const CHUNK = 2000; // as the service chunks
 const POSTGRES_URL = process.env.UPKEEP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function seedProducts(upkeep: Upkeep) {
-  const catalogue = upkeep.services.catalog;
+  const catalogue = upkeep.services.catalogue;
   await catalogue.createConfiguration({ code: "BENCH", name: "Bench", kind: "configuration" }, null);
   await catalogue.createProduct(
     { code: "BENCH-PROF", name: "Bench PROF", edition: "prof", configurations: ["BENCH"] },

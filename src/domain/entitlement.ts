@@ -2,7 +2,7 @@
  * Who may open a configuration's pages and who may download its updates. Every route asks
  * these functions; nothing else re-implements the rules.
  */
-import type { Edition } from "./catalogue.ts";
+import type { Edition, ReleaseStatus } from "./catalogue.ts";
 import { readableUtc } from "./dates.ts";
 import { type AppError, forbidden } from "./errors.ts";
 import { monthOf } from "./months.ts";
@@ -139,12 +139,17 @@ export function notActiveYetProblem(activeFrom: string): AppError {
   );
 }
 
-export function entitlementProblem(denial: Denial): AppError {
+/** What a denial's problem tells; a support denial outside any configuration (a PIN registration) names none. */
+export type DenialFacts = Denial | Omit<SupportSubscriptionRequired, "configuration">;
+
+/** The one builder of entitlement problems; `detail` replaces the default sentence where the context says more. */
+export function entitlementProblem(denial: DenialFacts, detail?: string): AppError {
   switch (denial.reason) {
     case "not_registered":
       return forbidden(
         "not_registered",
-        `${denial.configuration} is not in your registered products. Buy a product that includes it and register it to open its pages.`,
+        detail ??
+          `${denial.configuration} is not in your registered products. Buy a product that includes it and register it to open its pages.`,
         {
           configuration: denial.configuration,
           offer: `Buy a product that includes ${denial.configuration} from a partner and register it with its registration number and PIN.`,
@@ -155,10 +160,28 @@ export function entitlementProblem(denial: Denial): AppError {
     case "support_subscription_required":
       return forbidden(
         "support_subscription_required",
-        `Updates of PROF editions need a support subscription for ${denial.month}; subscribe for the current month.`,
+        detail ??
+          `Updates of PROF editions need a support subscription for ${denial.month}; subscribe for the current month.`,
         { month: denial.month, registrationNumbers: denial.registrationNumbers },
       );
   }
+}
+
+/** A plan is answered with the download verdict only when the sole refusal is a missing subscription. */
+export type PlanAccess = Allowed | SupportSubscriptionRequired;
+
+/**
+ * Which denial refuses the plan (403) and which is told in its body: a user who may not open the
+ * configuration is refused; one who may but is not supported this month gets the plan and the reason.
+ */
+export function planAccess(access: DownloadAccess): PlanAccess {
+  if (access.allowed || access.reason === "support_subscription_required") return access;
+  throw entitlementProblem(access);
+}
+
+/** Drafts and withdrawn releases, and their files, exist for staff only: to others they are not there. */
+export function releaseVisible(status: ReleaseStatus, role: Role): boolean {
+  return status === "published" || isStaff(role);
 }
 
 export interface PinRegistrationInput {

@@ -37,3 +37,5 @@ export const forbidden = (code: string, message: string, details?: Record<string
   new AppError("forbidden", code, message, details);
 export const unauthorized = (code: string, message: string, details?: Record<string, unknown>) =>
   new AppError("unauthorized", code, message, details);
+export const rangeNotSatisfiable = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError("range_not_satisfiable", code, message, details);

@@ -3,7 +3,7 @@
  * rejection sampling so every value is equally likely, and return null when the bytes fall in
  * the rejected range: the caller then draws fresh bytes and asks again.
  */
-import { badRequest } from "./errors.ts";
+import { badRequest, conflict, notFound } from "./errors.ts";
 
 /** 16 decimal digits: log2(10^16) ≈ 53 bits of entropy, above the required 40. */
 export const PIN_DIGITS = 16;
@@ -95,3 +95,14 @@ export function registrationNumberFromRandomBytes(bytes: Uint8Array): string | n
   if (value >= NUMBER_LIMIT) return null;
   return String(NUMBER_LOW + (value % NUMBER_RANGE));
 }
+
+/** A number already on an account (this one or another): it joins no second one. */
+export const alreadyRegistered = (number: string) =>
+  conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
+    registrationNumber: number,
+  });
+
+export const registrationNumberNotFound = (number: string) =>
+  notFound("registration_number_not_found", `There is no registration number ${number}.`, {
+    registrationNumber: number,
+  });

@@ -7,9 +7,9 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { FREE_TEXT } from "../contract/shapes.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
-import { adminCatalogRoutes } from "./api/admin-catalog-routes.ts";
+import { adminCatalogueRoutes } from "./api/admin-catalogue-routes.ts";
 import { authRoutes } from "./api/auth-routes.ts";
-import { catalogRoutes } from "./api/catalog-routes.ts";
+import { catalogueRoutes } from "./api/catalogue-routes.ts";
 import { downloadRoutes } from "./api/download-routes.ts";
 import { partnerRoutes } from "./api/partner-routes.ts";
 import { registrationRoutes } from "./api/registration-routes.ts";
@@ -110,8 +110,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     );
 
     await api.register(authRoutes(context));
-    await api.register(catalogRoutes(context));
-    await api.register(adminCatalogRoutes(context));
+    await api.register(catalogueRoutes(context));
+    await api.register(adminCatalogueRoutes(context));
     await api.register(downloadRoutes(context));
     await api.register(tufRoutes(context));
     await api.register(registrationRoutes(context));

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { TufMetadataParams } from "../contract/tuf-metadata.ts";
+import { notFound } from "../domain/errors.ts";
 import type { ApiContext } from "./app.ts";
-import { sendProblem } from "./problem.ts";
 
 const TARGETS_PREFIX = "/tuf/targets/";
 
@@ -50,12 +50,7 @@ export const tufRoutes =
         }
         const body = await services.tuf.metadata(request.params.name);
         if (body === null) {
-          return sendProblem(
-            reply,
-            404,
-            "tuf_metadata_not_found",
-            `There is no TUF metadata ${request.params.name}.`,
-          );
+          throw notFound("tuf_metadata_not_found", `There is no TUF metadata ${request.params.name}.`);
         }
         return reply.header("Cache-Control", "no-cache").type("application/json; charset=utf-8").send(body);
       },
@@ -82,9 +77,7 @@ export const tufRoutes =
               );
           }
         }
-        return sendProblem(
-          reply,
-          404,
+        throw notFound(
           "tuf_target_not_found",
           "The current TUF targets metadata lists no such target; refresh the metadata.",
         );

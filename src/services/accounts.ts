@@ -9,6 +9,7 @@ import { inTransaction, repositories } from "../db/repositories/index.ts";
 import { usersRepository } from "../db/repositories/users.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
+import { validateLogin, validatePassword } from "../domain/credentials.ts";
 import { addDays } from "../domain/dates.ts";
 import { notActiveYetProblem } from "../domain/entitlement.ts";
 import { badRequest, conflict, notFound, unauthorized } from "../domain/errors.ts";
@@ -42,8 +43,6 @@ export interface NewUser {
 
 export type { ActivatedAccount, IssuedToken };
 
-const LOGIN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
-const MIN_PASSWORD = 8;
 const TOKEN_PREFIX = "upk_";
 /**
  * Token look-ups are cached: the update check is the busiest path of the service. Revocations
@@ -51,23 +50,6 @@ const TOKEN_PREFIX = "upk_";
  */
 const TOKEN_CACHE_MS = 5 * 60_000;
 const TOKEN_CACHE_ENTRIES = 200_000;
-
-export function validateLogin(login: unknown): string {
-  if (typeof login !== "string" || !LOGIN.test(login)) {
-    throw badRequest(
-      "invalid_login",
-      "A login is 2-64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.",
-    );
-  }
-  return login;
-}
-
-export function validatePassword(password: unknown): string {
-  if (typeof password !== "string" || password.length < MIN_PASSWORD || password.length > 256) {
-    throw badRequest("weak_password", `A password has ${MIN_PASSWORD} to 256 characters.`);
-  }
-  return password;
-}
 
 /** The name a device or program gives its token when it signs in; shown wherever tokens are listed. */
 function validateTokenName(name: string): string {
@@ -86,12 +68,14 @@ export const hashToken = (token: string) => hash("sha256", token, "hex");
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService(deps: {
-  db: Kysely<Database>;
-  clock: Clock;
-  changes: ChangeFeed;
-  tokenTtlDays: number;
-}) {
+export interface AccountsDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly changes: ChangeFeed;
+  readonly tokenTtlDays: number;
+}
+
+export function createAccountsService(deps: AccountsDeps) {
   const { db, clock, changes } = deps;
   const users = usersRepository(db);
   // Recently resolved tokens by their own text, so that the busiest path skips hashing (the

@@ -5,12 +5,18 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
 import type { User } from "./accounts.ts";
-import type { StoredDistribution } from "./catalog.ts";
+import type { StoredDistribution } from "./catalogue.ts";
 
 export type DownloadsService = ReturnType<typeof createDownloadsService>;
 
 /** Serving distribution bytes: from the blob store, or by redirect where the store offers direct URLs (S3). */
-export function createDownloadsService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
+export interface DownloadsDeps {
+  readonly db: Kysely<Database>;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+}
+
+export function createDownloadsService(deps: DownloadsDeps) {
   const { blobs, clock } = deps;
   const downloadLog = downloadLogRepository(deps.db);
   return {

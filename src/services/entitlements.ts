@@ -61,7 +61,13 @@ export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
  * Loads what a user holds (authorised numbers and the subscriptions covering them) and asks the
  * pure entitlement rules of src/domain; routes call assertCanSee / assertCanDownload.
  */
-export function createEntitlementsService(deps: { db: Kysely<Database>; clock: Clock; changes: ChangeFeed }) {
+export interface EntitlementsDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly changes: ChangeFeed;
+}
+
+export function createEntitlementsService(deps: EntitlementsDeps) {
   const { db, clock, changes } = deps;
   const cache = expiringCache<HoldingsEntry>(clock, {
     max: HOLDINGS_CACHE_ENTRIES,

@@ -8,7 +8,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { createTufRepository } from "../tuf/repository.ts";
 import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
-import { createCatalogService } from "./catalog.ts";
+import { createCatalogueService } from "./catalogue.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
 import { createPartnersService } from "./partners.ts";
@@ -35,27 +35,45 @@ export interface ServiceDeps {
 
 /** Every use case of the service, wired by hand; HTTP routes and the admin CLI both call these. */
 export function createServices(deps: ServiceDeps) {
-  const accounts = createAccountsService(deps);
-  const catalog = createCatalogService(deps);
-  const updates = createUpdatesService({ catalog });
-  const entitlements = createEntitlementsService(deps);
-  const downloads = createDownloadsService(deps);
-  const registrationNumbers = createRegistrationNumbersService(deps);
+  const { db, changes, blobs, clock, tokenTtlDays, activationDelayMinutes, tufKeys, pinKey, mailer } = deps;
+  const accounts = createAccountsService({ db, clock, changes, tokenTtlDays });
+  const entitlements = createEntitlementsService({ db, clock, changes });
+  const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
+  const updates = createUpdatesService({ catalogue, entitlements });
+  const downloads = createDownloadsService({ db, blobs, clock });
+  const registrationNumbers = createRegistrationNumbersService({
+    db,
+    clock,
+    changes,
+    pinKey,
+    products: catalogue,
+  });
   const registrations = createRegistrationsService({
-    ...deps,
+    db,
+    clock,
+    changes,
+    activationDelayMinutes,
     accounts,
     numbers: registrationNumbers,
     entitlements,
   });
-  const partners = createPartnersService({ ...deps, numbers: registrationNumbers });
-  const subscriptions = createSubscriptionsService(deps);
+  const partners = createPartnersService({
+    db,
+    clock,
+    mailer,
+    changes,
+    numbers: registrationNumbers,
+    products: catalogue,
+  });
+  const subscriptions = createSubscriptionsService({ db, clock, changes });
   const tuf = createTufRepository({
-    ...deps,
-    keys: deps.tufKeys,
-    listTargets: () => listPublishedTargets(deps.db),
+    db,
+    clock,
+    keys: tufKeys,
+    listTargets: () => listPublishedTargets(db),
   });
   // The change is committed already: a failed re-sign is reported, and the next change or start catches up.
-  catalog.onChange(() =>
+  catalogue.onChange(() =>
     tuf.refresh().then(
       () => undefined,
       (error) => process.emitWarning(`TUF metadata was not re-signed after a catalogue change: ${error}`),
@@ -63,7 +81,7 @@ export function createServices(deps: ServiceDeps) {
   );
   return {
     accounts,
-    catalog,
+    catalogue,
     updates,
     entitlements,
     downloads,

@@ -6,20 +6,22 @@ import { conflictOnDuplicate, isUniqueViolation } from "../db/errors.ts";
 import { inTransaction, repositories } from "../db/repositories/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
-import { badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
+import { badRequest, conflict, notFound } from "../domain/errors.ts";
 import { checkOrganization, formProblem, type Organization } from "../domain/organization.ts";
-import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
+import {
+  alreadyRegistered,
+  registrationNumberNotFound,
+  registrationNumberProblem,
+  validateRegistrationNumber,
+} from "../domain/pin.ts";
+import { requirePartnerId } from "../domain/roles.ts";
 import { clientLetter } from "../mail/templates/partner-letter.ts";
 import type { Mailer, MailResult } from "../mail/transport.ts";
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
 import type { User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
-import { type Product, readProduct } from "./catalog.ts";
-import {
-  alreadyRegistered,
-  type RegistrationNumbersService,
-  registrationNumberNotFound,
-} from "./registration-numbers.ts";
+import type { Product, ProductCatalogue } from "./catalogue.ts";
+import type { RegistrationNumbersService } from "./registration-numbers.ts";
 
 export interface Partner {
   readonly id: string;
@@ -42,14 +44,6 @@ const MAX_NUMBERS_PER_CLIENT = 100;
 
 const clientNotFound = (userCode: string) =>
   notFound("user_not_found", `There is no client with the user code ${userCode}.`, { userCode });
-
-/** The partner a partner account acts for; other accounts, or one linked to no partner, are refused. */
-export function requirePartnerId(actor: User): string {
-  if (actor.role !== "partner" || !actor.partnerId) {
-    throw forbidden("partner_required", "This needs a partner account linked to a partner.");
-  }
-  return actor.partnerId;
-}
 
 function toProduct(number: string, product: Product): AuthorizedProduct {
   return {
@@ -91,16 +85,20 @@ function validateClientForm(
 export type PartnersService = ReturnType<typeof createPartnersService>;
 
 /** Partners (resellers): their accounts, the clients they register, and authorisations on clients' codes. */
-export function createPartnersService(deps: {
-  db: Kysely<Database>;
-  clock: Clock;
-  mailer: Mailer;
-  changes: ChangeFeed;
-  numbers: RegistrationNumbersService;
+export interface PartnersDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  readonly changes: ChangeFeed;
+  readonly numbers: RegistrationNumbersService;
+  /** Where the products of clients' numbers are read. */
+  readonly products: ProductCatalogue;
   /** Where a letter that could not be mailed is reported; a process warning by default. */
-  reportMailFailure?: (message: string, error: unknown) => void;
-}) {
-  const { db, clock, mailer, changes, numbers: registrationNumbers } = deps;
+  readonly reportMailFailure?: (message: string, error: unknown) => void;
+}
+
+export function createPartnersService(deps: PartnersDeps) {
+  const { db, clock, mailer, changes, numbers: registrationNumbers, products: catalogue } = deps;
   const repos = repositories(db);
   const reportMailFailure =
     deps.reportMailFailure ??
@@ -143,7 +141,7 @@ export function createPartnersService(deps: {
     const product = (code: string) => {
       let read = products.get(code);
       if (!read) {
-        read = readProduct(db, code);
+        read = catalogue.requireProduct(code);
         products.set(code, read);
       }
       return read;

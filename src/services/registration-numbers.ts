@@ -7,9 +7,10 @@ import type { RegistrationNumberRow } from "../db/repositories/registration-numb
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { addMinutes, utcDay, validatePurchaseDate } from "../domain/dates.ts";
-import { type AppError, badRequest, conflict, forbidden, notFound } from "../domain/errors.ts";
+import { type AppError, badRequest, forbidden } from "../domain/errors.ts";
 import { type Organization, validateOrganization } from "../domain/organization.ts";
 import {
+  alreadyRegistered,
   formatPin,
   MAX_ISSUE_COUNT,
   PIN_RANDOM_BYTES,
@@ -17,6 +18,7 @@ import {
   pinFromRandomBytes,
   REGISTRATION_NUMBER_RANDOM_BYTES,
   registrationNumberFromRandomBytes,
+  registrationNumberNotFound,
   validateRegistrationNumber,
 } from "../domain/pin.ts";
 import {
@@ -28,7 +30,7 @@ import {
   runningLock,
 } from "../domain/pin-lock.ts";
 import { recordAudit } from "./audit.ts";
-import { type Product, readProduct } from "./catalog.ts";
+import type { Product, ProductCatalogue } from "./catalogue.ts";
 
 export { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../domain/pin-lock.ts";
 export type { IssuedNumber, IssueRequest };
@@ -77,16 +79,6 @@ function pinLockedError(lockedUntil: string): AppError {
   );
 }
 
-export const registrationNumberNotFound = (number: string) =>
-  notFound("registration_number_not_found", `There is no registration number ${number}.`, {
-    registrationNumber: number,
-  });
-
-export const alreadyRegistered = (number: string) =>
-  conflict("already_registered", `The registration number ${number} is registered on the site already.`, {
-    registrationNumber: number,
-  });
-
 const notVendorRegistered = (number: string) =>
   forbidden(
     "not_vendor_registered",
@@ -101,15 +93,20 @@ export function pinHashesEqual(expected: Buffer, actual: Buffer): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-export function createRegistrationNumbersService(deps: {
-  db: Kysely<Database>;
-  clock: Clock;
-  changes: ChangeFeed;
-  pinKey: Buffer;
+export interface RegistrationNumbersDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly changes: ChangeFeed;
+  /** Server key under which PINs are stored as HMAC-SHA256. */
+  readonly pinKey: Buffer;
+  /** Where the products numbers are issued for are read. */
+  readonly products: ProductCatalogue;
   /** The PIN comparison; tests wrap it to count how many PINs were compared. */
-  comparePins?: (expected: Buffer, actual: Buffer) => boolean;
-}) {
-  const { db, clock, changes, pinKey } = deps;
+  readonly comparePins?: (expected: Buffer, actual: Buffer) => boolean;
+}
+
+export function createRegistrationNumbersService(deps: RegistrationNumbersDeps) {
+  const { db, clock, changes, pinKey, products } = deps;
   const { registrationNumbers, holdings } = repositories(db);
   const comparePins = deps.comparePins ?? pinHashesEqual;
   // A stand-in hash, so an unknown number or one without a PIN costs the same comparison.
@@ -175,7 +172,7 @@ export function createRegistrationNumbersService(deps: {
     ): Promise<{ row: RegistrationNumberRow; product: Product }> {
       if (!row.vendor_registered_at) throw notVendorRegistered(row.number);
       if (await holdings.isAuthorized(row.number)) throw alreadyRegistered(row.number);
-      return { row, product: await readProduct(db, row.product_code) };
+      return { row, product: await products.requireProduct(row.product_code) };
     },
 
     /**
@@ -250,7 +247,7 @@ export function createRegistrationNumbersService(deps: {
             : null
           : validatePurchaseDate(request.purchaseDate, today);
       // Throws product_not_found for an unknown product.
-      await readProduct(db, product);
+      await products.requireProduct(product);
 
       const now = issuedAt.toISOString();
       const vendorRegisteredAt = request.vendorRegistered ? now : null;

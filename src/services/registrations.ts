@@ -6,18 +6,19 @@ import { inTransaction, type Repositories, repositories } from "../db/repositori
 import type { RegistrationNumberRow } from "../db/repositories/registration-numbers.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
+import { validateLogin, validatePassword } from "../domain/credentials.ts";
 import { addMinutes } from "../domain/dates.ts";
-import { canRegisterProfWithPin, supportOf } from "../domain/entitlement.ts";
+import { canRegisterProfWithPin, entitlementProblem, supportOf } from "../domain/entitlement.ts";
 import { forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
 import { checkOrganization, emailProblem, formProblem, type Organization } from "../domain/organization.ts";
-import { registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
+import { alreadyRegistered, registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
-import { type AccountsService, type User, validateLogin, validatePassword } from "./accounts.ts";
+import type { AccountsService, User } from "./accounts.ts";
 import { recordAudit } from "./audit.ts";
-import type { Product } from "./catalog.ts";
+import type { Product } from "./catalogue.ts";
 import type { EntitlementsService } from "./entitlements.ts";
-import { alreadyRegistered, type RegistrationNumbersService } from "./registration-numbers.ts";
+import type { RegistrationNumbersService } from "./registration-numbers.ts";
 
 export type { MyProduct };
 
@@ -39,15 +40,17 @@ function validateRegistrationForm(
 export type RegistrationsService = ReturnType<typeof createRegistrationsService>;
 
 /** Self-registration with a PIN, accounts made first, and the account's product table. */
-export function createRegistrationsService(deps: {
-  db: Kysely<Database>;
-  clock: Clock;
-  activationDelayMinutes: number;
-  changes: ChangeFeed;
-  accounts: AccountsService;
-  numbers: RegistrationNumbersService;
-  entitlements: EntitlementsService;
-}) {
+export interface RegistrationsDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly activationDelayMinutes: number;
+  readonly changes: ChangeFeed;
+  readonly accounts: AccountsService;
+  readonly numbers: RegistrationNumbersService;
+  readonly entitlements: EntitlementsService;
+}
+
+export function createRegistrationsService(deps: RegistrationsDeps) {
   const { db, clock, changes, accounts, numbers, entitlements } = deps;
 
   /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
@@ -65,10 +68,9 @@ export function createRegistrationsService(deps: {
     });
     if (!allowed) {
       const month = monthOf(now);
-      throw forbidden(
-        "support_subscription_required",
+      throw entitlementProblem(
+        { allowed: false, reason: "support_subscription_required", month, registrationNumbers: [row.number] },
         `The ${product.edition.toUpperCase()} product ${row.number} registers with its PIN only with a support subscription for ${month}: subscribe it, or list it as an additional number of a subscription.`,
-        { month, registrationNumbers: [row.number] },
       );
     }
   }

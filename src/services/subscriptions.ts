@@ -7,6 +7,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { conflict, notFound } from "../domain/errors.ts";
 import { monthsInSpan } from "../domain/months.ts";
+import { type Role, requirePartnerId } from "../domain/roles.ts";
 import { isSameSubscription, spansOverlap, validateSubscription } from "../domain/subscriptions.ts";
 import { recordAudit } from "./audit.ts";
 
@@ -15,11 +16,13 @@ export type { RecordedSubscription };
 export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
 
 /** Support subscriptions (ITS) as partners and the vendor's sales department record them. */
-export function createSubscriptionsService(deps: {
-  db: Kysely<Database>;
-  clock: Clock;
-  changes: ChangeFeed;
-}) {
+export interface SubscriptionsDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly changes: ChangeFeed;
+}
+
+export function createSubscriptionsService(deps: SubscriptionsDeps) {
   const { db, clock, changes } = deps;
   const { registrationNumbers } = repositories(db);
   return {
@@ -36,8 +39,10 @@ export function createSubscriptionsService(deps: {
         toMonth?: unknown;
         additionalNumbers?: unknown;
       },
-      actor: { id: string; partnerId: string | null },
+      actor: { id: string; role: Role; partnerId: string | null },
     ): Promise<{ subscription: RecordedSubscription; created: boolean }> {
+      // A partner sells for its own partner; the vendor's sales department (admin) for none.
+      const partnerId = actor.role === "partner" ? requirePartnerId(actor) : null;
       const subscription = validateSubscription({
         mainNumber: input.registrationNumber,
         fromMonth: input.fromMonth,
@@ -75,7 +80,7 @@ export function createSubscriptionsService(deps: {
           spansOverlap(s, subscription),
         );
         const same = overlapping.find(
-          (s) => s.partnerId === actor.partnerId && isSameSubscription(s, subscription),
+          (s) => s.partnerId === partnerId && isSameSubscription(s, subscription),
         );
         if (same) return { subscription: answer(same.id, same.partnerId), created: false };
         const [clash] = overlapping;
@@ -96,7 +101,7 @@ export function createSubscriptionsService(deps: {
         await repos.subscriptions.insert({
           ...subscription,
           id,
-          partnerId: actor.partnerId,
+          partnerId: partnerId,
           createdBy: actor.id,
           createdAt: now.toISOString(),
         });
@@ -104,9 +109,9 @@ export function createSubscriptionsService(deps: {
           actorId: actor.id,
           action: "subscription.create",
           subject: `subscription:${id}`,
-          details: { ...subscription, partnerId: actor.partnerId },
+          details: { ...subscription, partnerId: partnerId },
         });
-        return { subscription: answer(id, actor.partnerId), created: true };
+        return { subscription: answer(id, partnerId), created: true };
       });
     },
   };

@@ -1,13 +1,20 @@
 import type { PlanDescription, PlanRequest } from "../contract/plans.ts";
 import type { PackageFormat } from "../domain/catalogue.ts";
+import { type PlanAccess, planAccess } from "../domain/entitlement.ts";
 import { notFound } from "../domain/errors.ts";
 import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
-import type { CatalogService, Release } from "./catalog.ts";
+import type { User } from "./accounts.ts";
+import type { CatalogueService, Release } from "./catalogue.ts";
+import type { EntitlementsService } from "./entitlements.ts";
 
 export type { PlanRequest };
-/** A plan as every caller gets it; the route adds the caller's download verdict. */
+/** A plan as every caller gets it; the caller's download verdict goes beside it. */
 export type Plan = PlanDescription;
+export type { PlanAccess };
+
+/** Sends a plan with the caller's access; takes the context it needs so that no closure is made per answer. */
+export type PlanAnswer<C, R> = (context: C, plan: Plan, access: PlanAccess) => R;
 
 /** How long a node trusts its cached graph before asking the database whether the catalogue changed. */
 const REVISION_CHECK_MS = 1_000;
@@ -37,15 +44,20 @@ export type UpdatesService = ReturnType<typeof createUpdatesService>;
  * catalogue revision and shared by every plan and listing until a release is published,
  * withdrawn or gets new distributions (on any node: the revision lives in the database).
  */
-export function createUpdatesService(deps: { catalog: CatalogService }) {
-  const { catalog } = deps;
+export interface UpdatesDeps {
+  readonly catalogue: CatalogueService;
+  readonly entitlements: EntitlementsService;
+}
+
+export function createUpdatesService(deps: UpdatesDeps) {
+  const { catalogue, entitlements } = deps;
   const cache = new Map<string, CachedGraph>();
   // One revision check at a time per configuration: requests arriving meanwhile wait for it.
   const checking = new Map<string, Promise<CachedGraph>>();
   // Changes made through this node are seen at once (a check begun before one is not kept);
   // other nodes' within REVISION_CHECK_MS.
   const changesSeen = new Map<string, number>();
-  catalog.onChange((configuration) => {
+  catalogue.onChange((configuration) => {
     cache.delete(configuration);
     checking.delete(configuration);
     changesSeen.set(configuration, (changesSeen.get(configuration) ?? 0) + 1);
@@ -54,7 +66,7 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
   async function check(configuration: string, cached: CachedGraph | undefined): Promise<CachedGraph> {
     const changesBefore = changesSeen.get(configuration) ?? 0;
     const now = performance.now();
-    const revision = await catalog.configurationRevision(configuration);
+    const revision = await catalogue.configurationRevision(configuration);
     if (revision === null) {
       cache.delete(configuration);
       throw notFound("configuration_not_found", `There is no configuration ${configuration}.`, {
@@ -66,8 +78,8 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
       return cached;
     }
     const [{ packageFormat }, newestFirst] = await Promise.all([
-      catalog.requireConfiguration(configuration),
-      catalog.listReleases(configuration, ["published"]),
+      catalogue.requireConfiguration(configuration),
+      catalogue.listReleases(configuration, ["published"]),
     ]);
     const entry: CachedGraph = {
       revision,
@@ -94,39 +106,71 @@ export function createUpdatesService(deps: { catalog: CatalogService }) {
     return pending;
   }
 
+  /**
+   * The plan already made for this request, without waiting for the database: when the
+   * revision is due for a check, the check runs in the background and this answer still comes
+   * from the graph it may replace (another node's change is planned a moment later).
+   */
+  function cachedPlan(request: PlanRequest): Plan | undefined {
+    const cached = cache.get(request.configuration);
+    if (!cached) return undefined;
+    const age = performance.now() - cached.checkedAt;
+    // While checks keep failing (the database is away), plans stop coming from an old graph.
+    if (age >= UNCHECKED_LIMIT_MS) return undefined;
+    if (age >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
+      // A failed check (the configuration was deleted) drops the graph: the next request is told.
+      published(request.configuration).catch(() => undefined);
+    }
+    return cached.plans.get(planKey(request));
+  }
+
+  async function plan(request: PlanRequest): Promise<Plan> {
+    const { graph, plans, packageFormat } = await published(request.configuration);
+    const key = planKey(request);
+    const cached = plans.get(key);
+    if (cached) return cached;
+    const result = describeUpdatePlan(graph, request, packageFormat);
+    if (plans.size >= MAX_CACHED_PLANS) plans.clear();
+    plans.set(key, result);
+    return result;
+  }
+
   return {
     /** Published releases, newest first. */
     async publishedReleases(configuration: string): Promise<Release[]> {
       return (await published(configuration)).newestFirst;
     },
 
-    /**
-     * The plan already made for this request, without waiting for the database: when the
-     * revision is due for a check, the check runs in the background and this answer still comes
-     * from the graph it may replace (another node's change is planned a moment later).
-     */
-    cachedPlan(request: PlanRequest): Plan | undefined {
-      const cached = cache.get(request.configuration);
-      if (!cached) return undefined;
-      const age = performance.now() - cached.checkedAt;
-      // While checks keep failing (the database is away), plans stop coming from an old graph.
-      if (age >= UNCHECKED_LIMIT_MS) return undefined;
-      if (age >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
-        // A failed check (the configuration was deleted) drops the graph: the next request is told.
-        published(request.configuration).catch(() => undefined);
-      }
-      return cached.plans.get(planKey(request));
+    /** Published releases, newest first, for a user who may open the configuration (404 before 403). */
+    async publishedReleasesFor(user: User, configuration: string): Promise<Release[]> {
+      const releases = (await published(configuration)).newestFirst;
+      await entitlements.assertCanSee(user, configuration);
+      return releases;
     },
 
-    async plan(request: PlanRequest): Promise<Plan> {
-      const { graph, plans, packageFormat } = await published(request.configuration);
-      const key = planKey(request);
-      const cached = plans.get(key);
-      if (cached) return cached;
-      const result = describeUpdatePlan(graph, request, packageFormat);
-      if (plans.size >= MAX_CACHED_PLANS) plans.clear();
-      plans.set(key, result);
-      return result;
+    cachedPlan,
+    plan,
+
+    /**
+     * The busiest use case answered without a promise: when the plan and the user's decision are
+     * both kept, `answer` is called with them (or the 403 thrown) and its result returned;
+     * undefined when either must be read first (then call planFor).
+     */
+    keptPlanFor<C, R>(user: User, request: PlanRequest, context: C, answer: PlanAnswer<C, R>): R | undefined {
+      const planned = cachedPlan(request);
+      if (!planned) return undefined;
+      const decision = entitlements.keptDownloadDecision(user, request.configuration);
+      if (!decision) return undefined;
+      return answer(context, planned, planAccess(decision));
+    },
+
+    /** The plan with the user's download access; an unknown configuration or version fails before any entitlement question. */
+    async planFor<C, R>(user: User, request: PlanRequest, context: C, answer: PlanAnswer<C, R>): Promise<R> {
+      const planned = cachedPlan(request) ?? (await plan(request));
+      const decision =
+        entitlements.keptDownloadDecision(user, request.configuration) ??
+        (await entitlements.downloadDecision(user, request.configuration));
+      return answer(context, planned, planAccess(decision));
     },
   };
 }

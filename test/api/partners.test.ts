@@ -176,6 +176,7 @@ for (const dialect of await availableDialects()) {
         clock: t.clock,
         changes: t.upkeep.database.changes,
         numbers: t.upkeep.services.registrationNumbers,
+        products: t.upkeep.services.catalogue,
         mailer: {
           send: async () => {
             throw new Error("ENOSPC: no space left on device, open '/var/lib/upkeep/outbox/x.eml'");

@@ -62,7 +62,7 @@ for (const dialect of await availableDialects()) {
     let dirs = 0;
 
     const tuf = () => t.upkeep.services.tuf;
-    const catalogue = () => t.upkeep.services.catalog;
+    const catalogue = () => t.upkeep.services.catalogue;
 
     function freshClientDir(): string {
       const dir = join(work, `client-${++dirs}`);

@@ -20,10 +20,11 @@ for (const dialect of await availableDialects()) {
      * gate, each release listing is read at once but handed over only when the gate opens.
      */
     function countingUpdates(gate?: Promise<void>) {
-      const catalogue = t.upkeep.services.catalog;
+      const catalogue = t.upkeep.services.catalogue;
       let checks = 0;
       const updates = createUpdatesService({
-        catalog: {
+        entitlements: t.upkeep.services.entitlements,
+        catalogue: {
           ...catalogue,
           configurationRevision: (code: string) => {
             checks++;

@@ -150,11 +150,11 @@ describe("bin/upkeep on the embedded default", () => {
 
   it("counts issued registration numbers in agreeing words", async () => {
     await withServices(env, async ({ services }) => {
-      await services.catalog.createConfiguration(
+      await services.catalogue.createConfiguration(
         { code: "ACC", name: "Accounting", kind: "configuration" },
         null,
       );
-      await services.catalog.createProduct(
+      await services.catalogue.createProduct(
         { code: "ACC-BASIC", name: "Accounting basic", edition: "basic", configurations: ["ACC"] },
         null,
       );

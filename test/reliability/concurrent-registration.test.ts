@@ -57,6 +57,7 @@ async function countingApp(t: TestApp): Promise<{ app: FastifyInstance; compared
     clock: t.clock,
     changes: t.upkeep.database.changes,
     pinKey: loadOrCreatePinKey(join(t.environment.dataDir, "secrets", "pin-key")),
+    products: t.upkeep.services.catalogue,
     comparePins: (expected, actual) => {
       comparisons++;
       return pinHashesEqual(expected, actual);

@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../../src/db/errors.ts";
 import { type CatalogueRepository, catalogueRepository } from "../../src/db/repositories/catalogue.ts";
 import { inTransaction } from "../../src/db/repositories/index.ts";
 import type { Database } from "../../src/db/schema.ts";
-import type { Configuration } from "../../src/services/catalog.ts";
+import type { Configuration } from "../../src/services/catalogue.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
 

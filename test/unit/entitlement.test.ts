@@ -6,6 +6,8 @@ import {
   configurationAccess,
   downloadAccess,
   entitlementProblem,
+  planAccess,
+  releaseVisible,
   type Viewer,
 } from "../../src/domain/entitlement.ts";
 import { AppError } from "../../src/domain/errors.ts";
@@ -292,5 +294,50 @@ describe("canRegisterProfWithPin", () => {
       canRegisterProfWithPin({ ...base, purchaseDate: "2025-10-01", freeSupportMonths: 6 }),
       false,
     );
+  });
+});
+
+describe("planAccess", () => {
+  it("tells a missing subscription in the plan and refuses the other denials", () => {
+    const allowed = downloadAccess({
+      viewer: user,
+      numbers: [],
+      subscriptions: [],
+      configuration: ACCOUNTING,
+      now: NOW,
+    });
+    assert.equal(allowed.allowed, false);
+    assert.throws(
+      () => planAccess(allowed),
+      (e: unknown) => e instanceof AppError && e.code === "not_registered",
+    );
+    const unsupported = downloadAccess({
+      viewer: user,
+      numbers: [number("8100000002", "prof", [ACCOUNTING])],
+      subscriptions: [],
+      configuration: ACCOUNTING,
+      now: NOW,
+    });
+    assert.equal(planAccess(unsupported), unsupported);
+    const early = downloadAccess({
+      viewer: newUser,
+      numbers: [number("8100000002", "prof", [ACCOUNTING])],
+      subscriptions: [],
+      configuration: ACCOUNTING,
+      now: NOW,
+    });
+    assert.throws(
+      () => planAccess(early),
+      (e: unknown) => e instanceof AppError && e.code === "not_active_yet",
+    );
+  });
+});
+
+describe("releaseVisible", () => {
+  it("shows drafts and withdrawn releases to staff only", () => {
+    assert.equal(releaseVisible("published", "user"), true);
+    assert.equal(releaseVisible("draft", "user"), false);
+    assert.equal(releaseVisible("withdrawn", "partner"), false);
+    assert.equal(releaseVisible("draft", "admin"), true);
   });
 });

@@ -2,9 +2,9 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { openUpkeep } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
+import { validatePassword } from "../../domain/credentials.ts";
 import { badRequest } from "../../domain/errors.ts";
 import { isRole, ROLES, type Role } from "../../domain/roles.ts";
-import { validatePassword } from "../../services/accounts.ts";
 import { readNewPassword } from "../password.ts";
 
 interface UserAddOptions {

@@ -2,11 +2,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { IdParams } from "../../contract/catalogue.ts";
 import { DistributionFileResponses } from "../../contract/downloads.ts";
 import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
-import { notFound } from "../../domain/errors.ts";
-import { isStaff } from "../../domain/roles.ts";
+import { rangeNotSatisfiable } from "../../domain/errors.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
-import { sendProblem } from "../problem.ts";
 import { decideRange, ifRangeAllows } from "../ranges.ts";
 
 function contentDisposition(fileName: string): string {
@@ -34,11 +32,7 @@ export const downloadRoutes =
       },
       async (request, reply) => {
         const user = requireUser(request);
-        const distribution = await services.catalog.getDistribution(request.params.id);
-        if (distribution.releaseStatus !== "published" && !isStaff(user.role)) {
-          throw notFound("distribution_not_found", `There is no distribution ${request.params.id}.`);
-        }
-        await services.entitlements.assertCanDownload(user, distribution.configuration);
+        const distribution = await services.catalogue.distributionForViewer(request.params.id, user);
         // HEAD asks about the file without fetching it: answered like GET, but not a download to log.
         const log = (entry: { range: string | null; status: number; bytes: number }) =>
           request.method === "HEAD"
@@ -68,9 +62,7 @@ export const downloadRoutes =
         if (decision.kind === "unsatisfiable") {
           reply.header("Content-Range", `bytes */${size}`);
           await log({ range: rangeHeader ?? null, status: 416, bytes: 0 });
-          return sendProblem(
-            reply,
-            416,
+          throw rangeNotSatisfiable(
             "range_not_satisfiable",
             `The file has ${size} bytes; the range ${rangeHeader} lies outside it.`,
           );

@@ -12,7 +12,6 @@ import {
 } from "../../contract/partners.ts";
 import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
 import { NumberParams, UnlockedSchema } from "../../contract/registration.ts";
-import { requirePartnerId } from "../../services/partners.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
 
@@ -142,11 +141,7 @@ export const partnerRoutes =
       },
       async (request, reply) => {
         const actor = requireUser(request);
-        const partnerId = actor.role === "partner" ? requirePartnerId(actor) : null;
-        const { subscription, created } = await services.subscriptions.record(request.body, {
-          id: actor.id,
-          partnerId,
-        });
+        const { subscription, created } = await services.subscriptions.record(request.body, actor);
         // The same subscription recorded again (a retried request) answers the one recorded first.
         return reply.status(created ? 201 : 200).send(subscription);
       },

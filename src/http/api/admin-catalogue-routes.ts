@@ -32,10 +32,10 @@ function decodeHeader(value: string | string[] | undefined): string | undefined 
   }
 }
 
-export const adminCatalogRoutes =
+export const adminCatalogueRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { catalog } = services;
+    const { catalogue } = services;
 
     app.post(
       "/api/v1/admin/configurations",
@@ -50,7 +50,7 @@ export const adminCatalogRoutes =
       },
       async (request, reply) => {
         const admin = requireUser(request);
-        return reply.status(201).send(await catalog.createConfiguration(request.body, admin.id));
+        return reply.status(201).send(await catalogue.createConfiguration(request.body, admin.id));
       },
     );
 
@@ -67,7 +67,7 @@ export const adminCatalogRoutes =
       },
       async (request, reply) => {
         const admin = requireUser(request);
-        return reply.status(201).send(await catalog.createProduct(request.body, admin.id));
+        return reply.status(201).send(await catalogue.createProduct(request.body, admin.id));
       },
     );
 
@@ -84,7 +84,7 @@ export const adminCatalogRoutes =
       },
       async (request, reply) => {
         const admin = requireUser(request);
-        return reply.status(201).send(await catalog.createRelease(request.body, admin.id));
+        return reply.status(201).send(await catalogue.createRelease(request.body, admin.id));
       },
     );
 
@@ -106,8 +106,8 @@ export const adminCatalogRoutes =
         async (request) => {
           const admin = requireUser(request);
           return action === "publish"
-            ? catalog.publishRelease(request.params.id, admin.id)
-            : catalog.withdrawRelease(request.params.id, admin.id);
+            ? catalogue.publishRelease(request.params.id, admin.id)
+            : catalogue.withdrawRelease(request.params.id, admin.id);
         },
       );
     }
@@ -149,7 +149,7 @@ export const adminCatalogRoutes =
           const fileName = decodeHeader(request.headers["x-filename"]) ?? "";
           // Percent-decoding can make characters no header could carry.
           assertLineOfText("headers/x-filename", fileName);
-          const distribution = await catalog.putDistribution(
+          const distribution = await catalogue.putDistribution(
             {
               releaseId: request.params.id,
               kind: request.params.kind,

@@ -38,9 +38,12 @@ import {
 } from "../domain/catalogue.ts";
 import type { Clock } from "../domain/clock.ts";
 import { parseIsoDate } from "../domain/dates.ts";
+import { releaseVisible } from "../domain/entitlement.ts";
 import { badRequest, conflict, notFound, unprocessable } from "../domain/errors.ts";
 import { compareVersions, normalizeVersion } from "../domain/version.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
+import type { User } from "./accounts.ts";
+import type { EntitlementsService } from "./entitlements.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
 export type { Configuration, Distribution, Product, Release, ReleaseWithDocuments };
@@ -81,22 +84,25 @@ function validateDocuments(documents: unknown): ReleaseDocuments {
   return result;
 }
 
-/** A product, or product_not_found; for the use cases that name one outside the catalogue. */
-export async function readProduct(db: Kysely<Database>, code: string): Promise<Product> {
-  const product = await catalogueRepository(db).findProduct(code);
-  if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
-  return product;
-}
-
-export type CatalogService = ReturnType<typeof createCatalogService>;
+export type CatalogueService = ReturnType<typeof createCatalogueService>;
+/** The part of the catalogue other use cases read: products by code. */
+export type ProductCatalogue = Pick<CatalogueService, "requireProduct">;
 
 /** Told, after the commit, which configuration's published catalogue changed. */
-export type CatalogChangeListener = (configuration: string) => void | Promise<void>;
+export type CatalogueChangeListener = (configuration: string) => void | Promise<void>;
 
-export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobStore; clock: Clock }) {
-  const { db, blobs, clock } = deps;
+export interface CatalogueDeps {
+  readonly db: Kysely<Database>;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  /** Who may see which configuration, for the releases and files shown to users. */
+  readonly entitlements: EntitlementsService;
+}
+
+export function createCatalogueService(deps: CatalogueDeps) {
+  const { db, blobs, clock, entitlements } = deps;
   const catalogue = catalogueRepository(db);
-  const listeners: CatalogChangeListener[] = [];
+  const listeners: CatalogueChangeListener[] = [];
 
   async function changed(configuration: string) {
     for (const listener of listeners) await listener(configuration);
@@ -167,7 +173,14 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
   const this_ = {
     requireConfiguration,
 
-    onChange(listener: CatalogChangeListener): void {
+    /** A product, or product_not_found; for the use cases that name one outside the catalogue. */
+    async requireProduct(code: string): Promise<Product> {
+      const product = await catalogue.findProduct(code);
+      if (!product) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
+      return product;
+    },
+
+    onChange(listener: CatalogueChangeListener): void {
       listeners.push(listener);
     },
 
@@ -340,6 +353,25 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
       return release;
     },
 
+    /** A release as a user may see it: unpublished ones are not there for non-staff; 403 if not entitled. */
+    async releaseForViewer(id: string, user: User): Promise<ReleaseWithDocuments> {
+      const release = await this_.getRelease(id);
+      if (!releaseVisible(release.status, user.role)) {
+        throw notFound("release_not_found", `There is no release ${id}.`, { release: id });
+      }
+      await entitlements.assertCanSee(user, release.configuration);
+      return release;
+    },
+
+    /** The configurations a user may open. */
+    async configurationsForViewer(user: User): Promise<Configuration[]> {
+      const [visible, all] = await Promise.all([
+        entitlements.visibleConfigurations(user),
+        this_.listConfigurations(),
+      ]);
+      return visible === "all" ? all : all.filter((c) => visible.has(c.code));
+    },
+
     /** Releases of a configuration, newest first. */
     async listReleases(
       configuration: string,
@@ -447,6 +479,16 @@ export function createCatalogService(deps: { db: Kysely<Database>; blobs: BlobSt
     async getDistribution(id: string): Promise<DistributionWithRelease> {
       const distribution = await catalogue.findDistribution(id);
       if (!distribution) throw notFound("distribution_not_found", `There is no distribution ${id}.`);
+      return distribution;
+    },
+
+    /** A distribution a user may download: unpublished ones are not there for non-staff; 403 if not entitled. */
+    async distributionForViewer(id: string, user: User): Promise<DistributionWithRelease> {
+      const distribution = await this_.getDistribution(id);
+      if (!releaseVisible(distribution.releaseStatus, user.role)) {
+        throw notFound("distribution_not_found", `There is no distribution ${id}.`);
+      }
+      await entitlements.assertCanDownload(user, distribution.configuration);
       return distribution;
     },
   };
