@@ -17,7 +17,6 @@ import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { isSafeDisplayName } from "../domain/text.ts";
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../secrets/passwords.ts";
-import { recordAudit } from "./audit.ts";
 
 export interface User {
   readonly id: string;
@@ -108,7 +107,7 @@ export function createAccountsService(deps: AccountsDeps) {
       const taken = () => conflict("login_taken", `The login ${input.login} is taken.`);
       return conflictOnDuplicate(
         () =>
-          inTransaction(db, async (repos, trx) => {
+          inTransaction(db, async (repos) => {
             const now = clock.now();
             if (await repos.users.findByLogin(input.login)) throw taken();
             const user = await repos.users.insert(now, {
@@ -121,7 +120,7 @@ export function createAccountsService(deps: AccountsDeps) {
               partnerId: input.partnerId ?? null,
               organizationId: input.organizationId ?? null,
             });
-            await recordAudit(trx, now, {
+            await repos.audit.record(now, {
               actorId,
               action: "user.create",
               subject: `user:${user.id}`,
@@ -213,7 +212,7 @@ export function createAccountsService(deps: AccountsDeps) {
         const activeFrom = now.toISOString();
         await repos.users.setActiveFrom(user.id, activeFrom);
         for (const tokenHash of await repos.users.liveTokenHashes(user.id)) changed("token", tokenHash);
-        await recordAudit(trx, now, {
+        await repos.audit.record(now, {
           actorId,
           action: "user.activate",
           subject: `user:${user.id}`,

@@ -1,11 +1,11 @@
 import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
+import type { StoredDistribution } from "../db/repositories/catalogue.ts";
 import { downloadLogRepository } from "../db/repositories/download-log.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
 import type { User } from "./accounts.ts";
-import type { StoredDistribution } from "./catalogue.ts";
 
 export type DownloadsService = ReturnType<typeof createDownloadsService>;
 

@@ -15,10 +15,9 @@ import { checkOrganization, emailProblem, formProblem, type Organization } from 
 import { alreadyRegistered, registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
 import type { AccountsService, User } from "./accounts.ts";
-import { recordAudit } from "./audit.ts";
-import type { Product } from "./catalogue.ts";
+import type { Product } from "./catalogue/index.ts";
 import type { EntitlementsService } from "./entitlements.ts";
-import type { RegistrationNumbersService } from "./registration-numbers.ts";
+import type { RegistrationNumbersService } from "./registration-numbers/index.ts";
 
 export type { MyProduct };
 
@@ -90,7 +89,6 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
   /** The number joins the account (a second claim fails on its primary key), its PIN count resets, audited. */
   async function authorizeWithPin(
     repos: Repositories,
-    trx: Kysely<Database>,
     now: Date,
     number: string,
     user: { id: string },
@@ -104,7 +102,7 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
       partnerId: null,
     });
     await repos.registrationNumbers.clearPinFailures(number);
-    await recordAudit(trx, now, {
+    await repos.audit.record(now, {
       actorId: user.id,
       action,
       subject: `registration_number:${number}`,
@@ -131,7 +129,7 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
       const activeFrom = addMinutes(now, deps.activationDelayMinutes);
       await conflictOnDuplicate(
         () =>
-          inTransaction(db, async (repos, trx) => {
+          inTransaction(db, async (repos) => {
             const organizationId = await repos.organizations.insert(now, organization, null);
             const user = await repos.users.insert(now, {
               login: number,
@@ -143,7 +141,7 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
               partnerId: null,
               organizationId,
             });
-            await authorizeWithPin(repos, trx, now, number, user, "registration.self", {
+            await authorizeWithPin(repos, now, number, user, "registration.self", {
               userCode: number,
               organization: organization.name,
             });
@@ -175,7 +173,7 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
       await conflictOnDuplicate(
         () =>
           changes.transaction(async (trx, changed) => {
-            await authorizeWithPin(repositories(trx), trx, now, number, user, "registration.add_product", {
+            await authorizeWithPin(repositories(trx), now, number, user, "registration.add_product", {
               userCode: user.login,
               product: product.code,
             });

@@ -9,7 +9,6 @@ import { conflict, notFound } from "../domain/errors.ts";
 import { monthsInSpan } from "../domain/months.ts";
 import { type Role, requirePartnerId } from "../domain/roles.ts";
 import { isSameSubscription, spansOverlap, validateSubscription } from "../domain/subscriptions.ts";
-import { recordAudit } from "./audit.ts";
 
 export type { RecordedSubscription };
 
@@ -105,7 +104,7 @@ export function createSubscriptionsService(deps: SubscriptionsDeps) {
           createdBy: actor.id,
           createdAt: now.toISOString(),
         });
-        await recordAudit(trx, now, {
+        await repos.audit.record(now, {
           actorId: actor.id,
           action: "subscription.create",
           subject: `subscription:${id}`,

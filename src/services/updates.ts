@@ -5,7 +5,7 @@ import { notFound } from "../domain/errors.ts";
 import { describeUpdatePlan } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
 import type { User } from "./accounts.ts";
-import type { CatalogueService, Release } from "./catalogue.ts";
+import type { CatalogueService, Release } from "./catalogue/index.ts";
 import type { EntitlementsService } from "./entitlements.ts";
 
 export type { PlanRequest };

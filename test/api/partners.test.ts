@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildHttpApp } from "../../src/http/app.ts";
-import { createPartnersService } from "../../src/services/partners.ts";
+import { createPartnersService } from "../../src/services/partners/index.ts";
 import { availableDialects, type TestApp } from "../support/harness.ts";
 import {
   auditActions,

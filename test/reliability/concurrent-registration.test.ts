@@ -2,14 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { MAX_PIN_FAILURES, MAX_PIN_FAILURES_PER_DAY } from "../../src/domain/pin-lock.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
 import { loadOrCreatePinKey } from "../../src/secrets/pin-key.ts";
-import {
-  createRegistrationNumbersService,
-  MAX_PIN_FAILURES,
-  MAX_PIN_FAILURES_PER_DAY,
-  pinHashesEqual,
-} from "../../src/services/registration-numbers.ts";
+import { createRegistrationNumbersService } from "../../src/services/registration-numbers/index.ts";
+import { pinHashesEqual } from "../../src/services/registration-numbers/pin-hash.ts";
 import { createRegistrationsService } from "../../src/services/registrations.ts";
 import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
 import {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Kysely } from "kysely";
+import { auditRepository } from "../../src/db/repositories/audit.ts";
 import { inTransaction } from "../../src/db/repositories/index.ts";
 import type { Database } from "../../src/db/schema.ts";
-import { recordAudit } from "../../src/services/audit.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
 
@@ -80,10 +80,14 @@ for (const dialect of await availableDialects()) {
       );
     });
 
-    it("records through recordAudit in the caller's own transaction", async () => {
+    it("records through a repository made over the caller's own transaction", async () => {
       await assert.rejects(
         db.transaction().execute(async (trx) => {
-          await recordAudit(trx, AT, { actorId: null, action: "release.publish", subject: "release:gone" });
+          await auditRepository(trx).record(AT, {
+            actorId: null,
+            action: "release.publish",
+            subject: "release:gone",
+          });
           assert.equal(
             (await trx.selectFrom("audit_log").select("id").where("subject", "=", "release:gone").execute())
               .length,

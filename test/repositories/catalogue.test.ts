@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Kysely } from "kysely";
+import type { Configuration } from "../../src/contract/catalogue.ts";
 import { isUniqueViolation } from "../../src/db/errors.ts";
 import { type CatalogueRepository, catalogueRepository } from "../../src/db/repositories/catalogue.ts";
 import { inTransaction } from "../../src/db/repositories/index.ts";
 import type { Database } from "../../src/db/schema.ts";
-import type { Configuration } from "../../src/services/catalogue.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { AppError } from "../../src/domain/errors.ts";
-import { checkUpdatePackage } from "../../src/services/update-packages.ts";
+import { checkUpdatePackage } from "../../src/services/catalogue/update-packages.ts";
 import { LocalBlobStore } from "../../src/storage/local-blob-store.ts";
 import { updatePackage } from "../support/update-package.ts";
 

@@ -37,7 +37,7 @@ export function addPinsIssueCommand(pins: Command): void {
 
 async function issuePins(options: PinsIssueOptions): Promise<void> {
   const { closeSync, openSync, rmSync, writeFileSync } = await import("node:fs");
-  const { envelopeCsv } = await import("../../services/registration-numbers.ts");
+  const { envelopeCsv } = await import("../../services/registration-numbers/envelope-csv.ts");
   // Opened before issuing, so PINs are never issued that could not be written down.
   const fd = openSync(options.csv, "wx", 0o600);
   let written = false;

@@ -17,7 +17,7 @@ import {
   RegistrationRequestSchema,
   UnlockedSchema,
 } from "../../contract/registration.ts";
-import { envelopeCsv } from "../../services/registration-numbers.ts";
+import { envelopeCsv } from "../../services/registration-numbers/envelope-csv.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
 

@@ -1,5 +1,5 @@
+import type { AuthorizedProduct } from "../../contract/partners.ts";
 import type { Organization } from "../../domain/organization.ts";
-import type { AuthorizedProduct } from "../../services/partners.ts";
 
 /** The letter the partner sends the client: user code, password and the authorised products. */
 export function clientLetter(input: {

@@ -6,10 +6,10 @@
  */
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
-import { AppError, unprocessable } from "../domain/errors.ts";
-import { parseUpdInfo } from "../domain/upd-info.ts";
-import { zipEntryName } from "../domain/zip-entry-name.ts";
-import type { BlobStore } from "../storage/blob-store.ts";
+import { AppError, unprocessable } from "../../domain/errors.ts";
+import { parseUpdInfo } from "../../domain/upd-info.ts";
+import { zipEntryName } from "../../domain/zip-entry-name.ts";
+import type { BlobStore } from "../../storage/blob-store.ts";
 
 const UPD_INFO = "UpdInfo.txt";
 /** The real file is three short lines; anything much larger is not one. */
