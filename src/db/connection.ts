@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import {
   Kysely,
+  type LogConfig,
   type Migration,
   type MigrationProvider,
   Migrator,
@@ -41,6 +42,8 @@ const BIGINT_OID = 20;
 export async function openDatabase(options: {
   databaseUrl: string | null;
   dataDir: string;
+  /** Kysely's log of the statements run; none unless given (tests count statements with it). */
+  log?: LogConfig;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     // Loaded only when used: the embedded default starts faster without it.
@@ -56,7 +59,7 @@ export async function openDatabase(options: {
     });
     // An idle connection the server ends (a restart, an administrator) must not end the process.
     pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log });
     try {
       const changes = await postgresChangeFeed(
         db,
@@ -89,7 +92,7 @@ export async function openDatabase(options: {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("cache_size = -65536");
   reusePreparedStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: options.log });
   const changes = localChangeFeed(db);
   return {
     db,

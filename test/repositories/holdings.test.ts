@@ -5,20 +5,15 @@ import { type HoldingsRepository, holdingsRepository } from "../../src/db/reposi
 import { partnersRepository } from "../../src/db/repositories/partners.ts";
 import { subscriptionsRepository } from "../../src/db/repositories/subscriptions.ts";
 import { usersRepository } from "../../src/db/repositories/users.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
-import {
-  addNumbers,
-  addProduct,
-  newUser,
-  openRepositoryDatabase,
-  type RepositoryDatabase,
-} from "./database.ts";
+import { addNumbers, addProduct, newUser } from "../support/repository-fixtures.ts";
 
 const NOW = new Date("2026-11-16T10:00:00.000Z");
 
 for (const dialect of await availableDialects()) {
   describe(`holdings repository on ${dialect}`, () => {
-    let database: RepositoryDatabase;
+    let database: TestDatabase;
     let holdings: HoldingsRepository;
     const addUser = (login: string, partnerId: string | null = null) =>
       usersRepository(database.db).insert(NOW, newUser(login, "user", partnerId));
@@ -26,7 +21,7 @@ for (const dialect of await availableDialects()) {
       holdings.authorize(NOW, { numbers, userId, method: partnerId ? "partner" : "pin", partnerId });
 
     before(async () => {
-      database = await openRepositoryDatabase(dialect);
+      database = await openTestDatabase(dialect);
       holdings = holdingsRepository(database.db);
       await addProduct(database.db, "ACC-BASIC", "basic", ["ACC"]);
       await addProduct(database.db, "ACC-PROF", "prof", ["ACC", "ACC-EXTRA"]);

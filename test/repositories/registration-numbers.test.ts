@@ -5,8 +5,9 @@ import {
   type RegistrationNumbersRepository,
   registrationNumbersRepository,
 } from "../../src/db/repositories/registration-numbers.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
-import { addNumbers, addProduct, openRepositoryDatabase, type RepositoryDatabase } from "./database.ts";
+import { addNumbers, addProduct } from "../support/repository-fixtures.ts";
 
 const AT = "2026-11-16T10:00:00.000Z";
 const LATER = "2026-11-16T10:30:00.000Z";
@@ -18,10 +19,10 @@ const failure = (failures: number, lastFailureAt: string, lockedUntil: string | 
 
 for (const dialect of await availableDialects()) {
   describe(`registration numbers repository on ${dialect}`, () => {
-    let database: RepositoryDatabase;
+    let database: TestDatabase;
     let numbers: RegistrationNumbersRepository;
     before(async () => {
-      database = await openRepositoryDatabase(dialect);
+      database = await openTestDatabase(dialect);
       numbers = registrationNumbersRepository(database.db);
       await addProduct(database.db, "BASIC", "basic", []);
     });

@@ -6,8 +6,9 @@ import {
   type SubscriptionsRepository,
   subscriptionsRepository,
 } from "../../src/db/repositories/subscriptions.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
-import { addNumbers, addProduct, openRepositoryDatabase, type RepositoryDatabase } from "./database.ts";
+import { addNumbers, addProduct } from "../support/repository-fixtures.ts";
 
 const NOW = new Date("2026-11-16T10:00:00.000Z");
 
@@ -19,7 +20,7 @@ const sorted = (list: StoredSubscription[]) =>
 
 for (const dialect of await availableDialects()) {
   describe(`subscriptions repository on ${dialect}`, () => {
-    let database: RepositoryDatabase;
+    let database: TestDatabase;
     let subscriptions: SubscriptionsRepository;
     const sold = (
       id: string,
@@ -50,7 +51,7 @@ for (const dialect of await availableDialects()) {
     const ofOther = sold("c-sub", "900000004", ["900000005"], "p-1");
 
     before(async () => {
-      database = await openRepositoryDatabase(dialect);
+      database = await openTestDatabase(dialect);
       subscriptions = subscriptionsRepository(database.db);
       await addProduct(database.db, "PROF", "prof", []);
       await addNumbers(database.db, "PROF", [

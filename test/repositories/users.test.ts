@@ -3,17 +3,18 @@ import { after, before, describe, it } from "node:test";
 import { isUniqueViolation } from "../../src/db/errors.ts";
 import { inTransaction } from "../../src/db/repositories/index.ts";
 import { type UsersRepository, usersRepository } from "../../src/db/repositories/users.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 import { availableDialects } from "../support/harness.ts";
-import { newUser, openRepositoryDatabase, type RepositoryDatabase } from "./database.ts";
+import { newUser } from "../support/repository-fixtures.ts";
 
 const NOW = new Date("2026-11-16T10:00:00.000Z");
 
 for (const dialect of await availableDialects()) {
   describe(`users repository on ${dialect}`, () => {
-    let database: RepositoryDatabase;
+    let database: TestDatabase;
     let users: UsersRepository;
     before(async () => {
-      database = await openRepositoryDatabase(dialect);
+      database = await openTestDatabase(dialect);
       users = usersRepository(database.db);
     });
     after(() => database.close());

@@ -1,48 +1,8 @@
-import { join } from "node:path";
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
-import { migrateToLatest, openDatabase } from "../../src/db/connection.ts";
+/** Rows written straight into a bare test database (openTestDatabase), for the repository tests. */
+
+import type { Kysely } from "kysely";
 import type { Database } from "../../src/db/schema.ts";
 import type { Role } from "../../src/domain/roles.ts";
-import { createEnvironment, type DialectName } from "../support/harness.ts";
-
-export interface RepositoryDatabase {
-  readonly db: Kysely<Database>;
-  /** The SQL of every statement run, in order; tests empty it to count what one call runs. */
-  readonly queries: string[];
-  close(): Promise<void>;
-}
-
-/** A migrated database of its own, opened with a log of every statement run on it. */
-export async function openRepositoryDatabase(dialect: DialectName): Promise<RepositoryDatabase> {
-  const environment = await createEnvironment(dialect);
-  const databaseUrl = environment.env.DATABASE_URL ?? null;
-  const migrated = await openDatabase({ databaseUrl, dataDir: environment.dataDir });
-  await migrateToLatest(migrated);
-  await migrated.close();
-  const queries: string[] = [];
-  const log = (event: LogEvent) => void queries.push(event.query.sql);
-  let db: Kysely<Database>;
-  if (databaseUrl) {
-    db = new Kysely({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl }) }),
-      log,
-    });
-  } else {
-    const sqlite = new SqliteDatabase(join(environment.dataDir, "upkeep.sqlite"));
-    sqlite.pragma("foreign_keys = ON");
-    db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }), log });
-  }
-  return {
-    db,
-    queries,
-    async close() {
-      await db.destroy();
-      await environment.dispose();
-    },
-  };
-}
 
 const CREATED_AT = "2026-01-01T00:00:00.000Z";
 
