@@ -1,6 +1,11 @@
 import type { AuthorizedProduct } from "../../contract/partners.ts";
 import type { Organization } from "../../domain/organization.ts";
 
+/** The subject of the mail that carries the client's letter. */
+export function clientLetterSubject(userCode: string): string {
+  return `Your user code ${userCode} for the user support site`;
+}
+
 /** The letter the partner sends the client: user code, password and the authorised products. */
 export function clientLetter(input: {
   partner: string;

@@ -9,7 +9,7 @@ import { conflict } from "../../domain/errors.ts";
 import { checkOrganization, formProblem, type Organization } from "../../domain/organization.ts";
 import { registrationNumberProblem } from "../../domain/pin.ts";
 import { requirePartnerId } from "../../domain/roles.ts";
-import { clientLetter } from "../../mail/templates/partner-letter.ts";
+import { clientLetter, clientLetterSubject } from "../../mail/templates/partner-letter.ts";
 import type { Mailer, MailResult } from "../../mail/transport.ts";
 import { generatePassword, hashPassword } from "../../secrets/passwords.ts";
 import type { User } from "../accounts.ts";
@@ -75,7 +75,7 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
     try {
       return await mailer.send({
         to,
-        subject: `Your user code ${userCode} for the user support site`,
+        subject: clientLetterSubject(userCode),
         text: letter,
       });
     } catch (error) {
