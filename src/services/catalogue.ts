@@ -5,6 +5,7 @@ import type {
   Configuration,
   Distribution,
   Product,
+  PublishedReleaseSummary,
   Release,
   ReleaseWithDocuments,
 } from "../contract/catalogue.ts";
@@ -370,6 +371,11 @@ export function createCatalogueService(deps: CatalogueDeps) {
         this_.listConfigurations(),
       ]);
       return visible === "all" ? all : all.filter((c) => visible.has(c.code));
+    },
+
+    /** The latest published releases of the whole catalogue, for everyone (the home page). */
+    latestPublishedReleases(limit = 8): Promise<PublishedReleaseSummary[]> {
+      return catalogue.latestPublishedReleases(limit);
     },
 
     /** Releases of a configuration, newest first. */
