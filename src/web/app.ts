@@ -27,7 +27,7 @@ import { staffArea } from "./staff/routes.tsx";
 import { COOKIES, createView, requestLanguage, type ViewContext } from "./view.ts";
 
 /** Every area of the portal, one line each; an area lives in src/web/<area>/ (see README, "Web portal"). */
-const AREAS: readonly WebArea[] = [
+export const AREAS: readonly WebArea[] = [
   homeArea,
   authArea,
   languageArea,
@@ -40,6 +40,24 @@ const AREAS: readonly WebArea[] = [
 
 /** Paths whose unknown addresses answer as the API does (problem+json), not with the 404 page. */
 const NOT_PAGES = /^\/(api|tuf|assets)(\/|$|\?)/;
+
+/**
+ * The router's view of "is this a page address": the 404 page's catch-all route matches only
+ * these, so the API's unknown paths (and a path parameter over the router's limit, which falls
+ * through to any wildcard) still meet the API's own answers.
+ */
+const PAGE_ADDRESS: Parameters<FastifyInstance["addConstraintStrategy"]>[0] = {
+  name: "pageAddress",
+  storage() {
+    const handlers = new Map<string, unknown>();
+    return {
+      get: (value) => (handlers.get(value as string) ?? null) as never,
+      set: (value, handler) => void handlers.set(value as string, handler),
+    };
+  },
+  deriveConstraint: (request) => (NOT_PAGES.test(request.url ?? "") ? "no" : "yes"),
+  mustMatchWhenDerived: false,
+};
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -65,7 +83,7 @@ const CONTENT_SECURITY_POLICY = {
  * session cookie. Its hooks, form parser and error pages stay inside this scope; the API keeps
  * bearer tokens and problem+json.
  */
-export function webPortal(context: WebContext): FastifyPluginAsync {
+export function webPortal(context: WebContext, areas: readonly WebArea[] = AREAS): FastifyPluginAsync {
   return async (web) => {
     await web.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
     // Each file's URL carries a digest of its content (assetUrl), so it may be kept for a year.
@@ -76,11 +94,11 @@ export function webPortal(context: WebContext): FastifyPluginAsync {
       maxAge: "365d",
       immutable: true,
     });
-    await web.register(pages(context));
+    await web.register(pages(context, areas));
   };
 }
 
-function pages(context: WebContext) {
+function pages(context: WebContext, areas: readonly WebArea[]) {
   return async (app: FastifyInstance) => {
     await app.register(cookie);
     await app.register(formbody);
@@ -121,13 +139,15 @@ function pages(context: WebContext) {
       renderError(error, request, reply, context),
     );
 
-    for (const area of AREAS) await app.register(async (scope) => area(scope, context));
+    for (const area of areas) await app.register(async (scope) => area(scope, context));
 
-    // Any other address: the 404 page in the user's language (the API's own paths keep their problem).
-    app.get("/*", { config: { access: "public" } }, async (request, reply) => {
-      if (NOT_PAGES.test(request.url)) return reply.callNotFound();
-      return renderErrorPage(reply, request.view, "notFound");
-    });
+    // Any other page address: the 404 page in the user's language.
+    app.addConstraintStrategy(PAGE_ADDRESS);
+    app.get(
+      "/*",
+      { constraints: { pageAddress: "yes" }, config: { access: "public" } },
+      async (request, reply) => renderErrorPage(reply, request.view, "notFound"),
+    );
   };
 }
 
