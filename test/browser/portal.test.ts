@@ -166,7 +166,10 @@ describe("web portal in a browser", () => {
           assert.equal(response.status(), 403);
           await page.waitForLoadState();
           assert.equal(await page.locator("h1").textContent(), "The form has expired");
-          assert.equal((await context.cookies()).find((c) => c.name === "upkeep_session"), undefined);
+          assert.equal(
+            (await context.cookies()).find((c) => c.name === "upkeep_session"),
+            undefined,
+          );
         } finally {
           await context.close();
         }
@@ -181,7 +184,9 @@ describe("web portal in a browser", () => {
           assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
           // The stylesheet is applied (CSP lets the site's own file in).
           assert.equal(
-            await page.locator(".site-header").evaluate((element) => getComputedStyle(element).backgroundColor),
+            await page
+              .locator(".site-header")
+              .evaluate((element) => getComputedStyle(element).backgroundColor),
             "rgb(255, 255, 255)",
           );
           for (const language of LANGUAGES) {
@@ -199,7 +204,10 @@ describe("web portal in a browser", () => {
             await page.goto(portal.url(path));
             if (dialect === "sqlite") await screenshotAll(page, name);
           }
-          assert.deepEqual(consoleErrors.filter((e) => !e.includes("404")), []);
+          assert.deepEqual(
+            consoleErrors.filter((e) => !e.includes("404")),
+            [],
+          );
         } finally {
           await context.close();
         }

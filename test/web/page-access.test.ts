@@ -14,10 +14,13 @@ const testArea: WebArea = async (app) => {
     async (request) => `hello ${request.user?.login}`,
   );
   app.get("/test/staff", { config: { access: ["admin", "support"] } }, async () => "staff only");
+  app.get("/test/broken", { config: { access: "public" } }, async () => {
+    throw new Error("secret detail of a defect");
+  });
 };
 
 async function portal(context: WebContext, areas: readonly WebArea[]): Promise<FastifyInstance> {
-  const app = Fastify();
+  const app = Fastify({ logger: false });
   app.decorateRequest("user", null);
   await app.register(webPortal(context, areas));
   await app.ready();
@@ -72,6 +75,13 @@ describe("access to pages", () => {
     const refused = await page.get("/test/staff");
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /Anda tidak memiliki akses ke halaman ini/);
+  });
+
+  it("shows the 500 page in the user's language, without the error's details", async () => {
+    const broken = await new PageClient({ app }, { "accept-language": "ru" }).get("/test/broken");
+    assert.equal(broken.statusCode, 500);
+    assert.match(broken.body, /На нашей стороне что-то пошло не так/);
+    assert.doesNotMatch(broken.body, /secret detail/);
   });
 
   it("does not start when a page leaves its access undeclared", async () => {
