@@ -92,9 +92,11 @@ function Header({ view }: { view: ViewContext }) {
               </PostForm>
             </>
           ) : (
-            <a class="button button-quiet" href={`/sign-in?next=${encodeURIComponent(view.path)}`}>
-              {t("common:session.signIn")}
-            </a>
+            !view.path.startsWith("/sign-in") && (
+              <a class="button button-quiet" href={`/sign-in?next=${encodeURIComponent(view.path)}`}>
+                {t("common:session.signIn")}
+              </a>
+            )
           )}
         </div>
       </div>

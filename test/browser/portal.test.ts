@@ -57,6 +57,7 @@ describe("web portal in a browser", () => {
           await page.goto(portal.url("/"));
           assert.equal(await page.getAttribute("html", "lang"), "ru", "from Accept-Language");
           await page.getByRole("link", { name: "Bahasa Indonesia" }).click();
+          await page.waitForURL(/\?lang=id$/);
           assert.equal(await page.getAttribute("html", "lang"), "id");
           await page.getByRole("link", { name: "Masuk" }).click();
           await page.waitForURL(/\/sign-in/);
@@ -71,7 +72,7 @@ describe("web portal in a browser", () => {
           // The footer's form, without JavaScript's help: it posts and comes back to the same page.
           await page.selectOption("#language-select", "en");
           await page.getByRole("button", { name: "Terapkan" }).click();
-          await page.waitForURL(/\/sign-in$/);
+          await page.waitForURL(/\/sign-in\?next=%2F$/);
           assert.equal(await page.getAttribute("html", "lang"), "en");
           assert.deepEqual(consoleErrors, []);
         } finally {

@@ -14,7 +14,7 @@ export function SignInPage({ view, form }: { view: ViewContext; form: SignInForm
   const { t } = view;
   return (
     <Layout view={view} title={t("auth:signIn.title")}>
-      <div class="narrow">
+      <div class="narrow card">
         <h1>{t("auth:signIn.title")}</h1>
         <p>{t("auth:signIn.intro")}</p>
         {form.error && (

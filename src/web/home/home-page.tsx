@@ -7,7 +7,7 @@ function LatestReleases({ view, releases }: { view: ViewContext; releases: Publi
   if (releases.length === 0) return <p class="muted">{t("home:releases.empty")}</p>;
   return (
     <div class="table-scroll">
-      <table class="data-table">
+      <table class="data-table stack-on-phone">
         <caption>{t("home:releases.count", { count: releases.length })}</caption>
         <thead>
           <tr>
@@ -19,15 +19,15 @@ function LatestReleases({ view, releases }: { view: ViewContext; releases: Publi
         <tbody>
           {releases.map((release) => (
             <tr key={release.id}>
-              <td>{release.configurationName}</td>
-              <td>
+              <td data-label={t("home:releases.configuration")}>{release.configurationName}</td>
+              <td data-label={t("home:releases.version")}>
                 <a
                   href={`/configurations/${encodeURIComponent(release.configuration)}/releases/${encodeURIComponent(release.version)}`}
                 >
                   {release.version}
                 </a>
               </td>
-              <td>
+              <td data-label={t("home:releases.date")}>
                 <time dateTime={release.releasedOn}>{format.date(release.releasedOn)}</time>
               </td>
             </tr>
