@@ -32,6 +32,8 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
       clock: options.clock ?? systemClock,
       tokenTtlDays: config.tokenTtlDays,
       activationDelayMinutes: config.activationDelayMinutes,
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      sessionMaxMinutes: config.sessionMaxMinutes,
       tufKeys: loadOrCreateTufKeys(join(config.dataDir, "tuf", "keys")),
       pinKey: loadOrCreatePinKey(join(config.dataDir, "secrets", "pin-key"), config.pinKeyHex),
       mailer: createMailer({
@@ -50,7 +52,12 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
 }
 
 export async function startServer(upkeep: Upkeep, options: HttpOptions = {}): Promise<FastifyInstance> {
-  const app = await buildHttpApp(upkeep.services, { logLevel: upkeep.config.logLevel, ...options });
+  const app = await buildHttpApp(upkeep.services, {
+    logLevel: upkeep.config.logLevel,
+    trustProxy: upkeep.config.trustProxy,
+    timeZone: upkeep.config.timeZone,
+    ...options,
+  });
   app.addHook("onClose", () => upkeep.close());
   await app.listen({ port: upkeep.config.port, host: upkeep.config.host });
   return app;

@@ -17,6 +17,17 @@ export interface Config {
   /** UPKEEP_SMTP_URL: smtp(s)://... for partners' letters; unset, they are written to <dataDir>/outbox/. */
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
+  /** Web portal sessions end after this many minutes unused, and this many minutes after sign-in. */
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxMinutes: number;
+  /** The time zone pages show times in until the browser tells its own (an IANA name). */
+  readonly timeZone: string;
+  /**
+   * UPKEEP_TRUST_PROXY: whether X-Forwarded-* headers are believed (Fastify's trustProxy): unset or
+   * `false` none, `true` every proxy, or a comma-separated list of proxy addresses and networks.
+   * Behind a TLS-terminating proxy it makes session cookies Secure.
+   */
+  readonly trustProxy: boolean | string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -26,6 +37,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function timeZone(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`${name} must be an IANA time zone such as Asia/Jakarta, got "${raw}"`);
+  }
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  if (!raw || raw === "false") return false;
+  return raw === "true" ? true : raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pinKeyHex: env.UPKEEP_PIN_KEY || null,
     smtpUrl: env.UPKEEP_SMTP_URL || null,
     mailFrom: env.UPKEEP_MAIL_FROM || "upkeep@localhost",
+    sessionIdleMinutes: integer(env, "UPKEEP_SESSION_IDLE_MINUTES", 60),
+    sessionMaxMinutes: integer(env, "UPKEEP_SESSION_MAX_MINUTES", 12 * 60),
+    timeZone: timeZone(env, "UPKEEP_TIME_ZONE", "UTC"),
+    trustProxy: trustProxy(env.UPKEEP_TRUST_PROXY),
   };
 }

@@ -6,7 +6,6 @@
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { ReadableStream } from "node:stream/web";
 import { fileURLToPath } from "node:url";
 import { Metadata, MetadataKind, type Root, type TargetFile } from "@tufjs/models";
 import { BaseFetcher, Updater } from "tuf-js";

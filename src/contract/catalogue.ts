@@ -91,6 +91,17 @@ export const ConfigurationSchema = Type.Object({
 export type Configuration = Static<typeof ConfigurationSchema>;
 export const ConfigurationListSchema = Type.Array(ConfigurationSchema);
 
+/** A published release as the home page lists the latest ones (published releases are public, as in /tuf/). */
+export const PublishedReleaseSummarySchema = Type.Object({
+  id: Type.String(),
+  configuration: Type.String(),
+  configurationName: Type.String(),
+  version: Type.String(),
+  releasedOn: Type.String(),
+  publishedAt: Type.String(),
+});
+export type PublishedReleaseSummary = Static<typeof PublishedReleaseSummarySchema>;
+
 export const ProductSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),

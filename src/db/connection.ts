@@ -16,6 +16,7 @@ import * as registration from "./migrations/002-registration.ts";
 import * as tuf from "./migrations/003-tuf.ts";
 import * as packageFormat from "./migrations/004-package-format.ts";
 import * as pinAttempts from "./migrations/005-pin-attempts.ts";
+import * as webSessions from "./migrations/006-web-sessions.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -35,6 +36,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "003-tuf": tuf,
   "004-package-format": packageFormat,
   "005-pin-attempts": pinAttempts,
+  "006-web-sessions": webSessions,
 };
 
 const BIGINT_OID = 20;

@@ -179,6 +179,18 @@ export interface TufMetadataTable {
   expires: string;
 }
 
+/** A signed-in browser; the cookie's secret is kept as its SHA-256 hash only. */
+export interface WebSessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, fixed at sign-in; the idle limit is counted from last_seen_at. */
+  expires_at: string;
+  user_agent: string | null;
+}
+
 export interface Database {
   partners: PartnersTable;
   organizations: OrganizationsTable;
@@ -198,4 +210,5 @@ export interface Database {
   distributions: DistributionsTable;
   audit_log: AuditLogTable;
   tuf_metadata: TufMetadataTable;
+  web_sessions: WebSessionsTable;
 }

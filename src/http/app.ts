@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { FREE_TEXT } from "../contract/shapes.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
+import { webPortal } from "../web/app.ts";
 import { adminCatalogueRoutes } from "./api/admin-catalogue-routes.ts";
 import { authRoutes } from "./api/auth-routes.ts";
 import { catalogueRoutes } from "./api/catalogue-routes.ts";
@@ -25,6 +26,10 @@ export interface RateLimit {
 
 export interface HttpOptions {
   readonly logLevel?: string;
+  /** Fastify's trustProxy (UPKEEP_TRUST_PROXY): whether X-Forwarded-* are believed. */
+  readonly trustProxy?: boolean | string;
+  /** Time zone of web pages until the browser tells its own (UPKEEP_TIME_ZONE). */
+  readonly timeZone?: string;
   /** Per client address, for routes that guess-prone callers hit: sign-in and registration. */
   readonly rateLimits?: { readonly signIn?: RateLimit; readonly registration?: RateLimit };
 }
@@ -38,7 +43,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
   const logLevel = options.logLevel ?? "info";
   const app = Fastify({
     logger: logLevel === "silent" ? false : { level: logLevel },
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     // FREE_TEXT annotates strings for the control-character check; the validator lets it be.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, keywords: [FREE_TEXT] } },
     // Errors met before any route or hook runs leave as problems too.
@@ -117,5 +122,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     await api.register(registrationRoutes(context));
     await api.register(partnerRoutes(context));
   });
+
+  await app.register(webPortal({ ...context, defaultTimeZone: options.timeZone ?? "UTC" }));
   return app;
 }

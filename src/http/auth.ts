@@ -109,6 +109,11 @@ export function enforceAccess(route: RouteOptions): void {
     ...(access === "public" ? { security: [] } : {}),
   } as FastifySchema;
   if (access === "public") return;
+  guardHandler(route, access);
+}
+
+/** Wraps the route's handler: it runs only for a signed-in user the access admits (pages reuse it). */
+export function guardHandler(route: RouteOptions, access: Exclude<Access, "public">): void {
   const handler = route.handler as RouteHandlerMethod;
   route.handler = function guarded(request, reply) {
     if (access === "signed-in") requireUser(request);

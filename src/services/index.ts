@@ -14,6 +14,7 @@ import { createEntitlementsService } from "./entitlements.ts";
 import { createPartnersService } from "./partners/index.ts";
 import { createRegistrationNumbersService } from "./registration-numbers/index.ts";
 import { createRegistrationsService } from "./registrations.ts";
+import { createSessionsService } from "./sessions.ts";
 import { createSubscriptionsService } from "./subscriptions.ts";
 import { createUpdatesService } from "./updates.ts";
 
@@ -25,6 +26,9 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly tokenTtlDays: number;
   readonly activationDelayMinutes: number;
+  /** Web portal sessions: the idle limit and the absolute lifetime. */
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxMinutes: number;
   /** Signing keys of the TUF repository (loadOrCreateTufKeys). */
   readonly tufKeys: TufKeys;
   /** Server key under which PINs are stored as HMAC-SHA256 (loadOrCreatePinKey). */
@@ -37,6 +41,12 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { db, changes, blobs, clock, tokenTtlDays, activationDelayMinutes, tufKeys, pinKey, mailer } = deps;
   const accounts = createAccountsService({ db, clock, changes, tokenTtlDays });
+  const sessions = createSessionsService({
+    db,
+    clock,
+    idleMinutes: deps.sessionIdleMinutes,
+    maxMinutes: deps.sessionMaxMinutes,
+  });
   const entitlements = createEntitlementsService({ db, clock, changes });
   const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
   const updates = createUpdatesService({ catalogue, entitlements });
@@ -81,6 +91,7 @@ export function createServices(deps: ServiceDeps) {
   );
   return {
     accounts,
+    sessions,
     catalogue,
     updates,
     entitlements,

@@ -3,6 +3,7 @@ import type {
   Configuration,
   Distribution,
   Product,
+  PublishedReleaseSummary,
   Release,
   ReleaseWithDocuments,
 } from "../../contract/catalogue.ts";
@@ -124,6 +125,34 @@ export function catalogueRepository(db: Kysely<Database>) {
     async existingConfigurationCodes(codes: string[]): Promise<string[]> {
       const rows = await db.selectFrom("configurations").select("code").where("code", "in", codes).execute();
       return rows.map((row) => row.code);
+    },
+
+    /** The most recently published releases of every configuration, newest first. */
+    async latestPublishedReleases(limit: number): Promise<PublishedReleaseSummary[]> {
+      const rows = await db
+        .selectFrom("releases")
+        .innerJoin("configurations", "configurations.code", "releases.configuration_code")
+        .select([
+          "releases.id",
+          "releases.configuration_code",
+          "configurations.name",
+          "releases.version",
+          "releases.released_on",
+          "releases.published_at",
+        ])
+        .where("releases.status", "=", "published")
+        .orderBy("releases.published_at", "desc")
+        .orderBy("releases.version_key", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        configuration: row.configuration_code,
+        configurationName: row.name,
+        version: row.version,
+        releasedOn: row.released_on,
+        publishedAt: row.published_at ?? row.released_on,
+      }));
     },
 
     async listConfigurations(): Promise<Configuration[]> {

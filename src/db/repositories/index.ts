@@ -10,6 +10,7 @@ import { registrationNumbersRepository } from "./registration-numbers.ts";
 import { subscriptionsRepository } from "./subscriptions.ts";
 import { tufMetadataRepository } from "./tuf-metadata.ts";
 import { usersRepository } from "./users.ts";
+import { webSessionsRepository } from "./web-sessions.ts";
 
 /**
  * Every repository over one executor: the database, or a transaction. Prepared queries are
@@ -27,6 +28,7 @@ export function repositories(db: Kysely<Database>) {
     subscriptions: subscriptionsRepository(db),
     partners: partnersRepository(db),
     organizations: organizationsRepository(db),
+    webSessions: webSessionsRepository(db),
   };
 }
 

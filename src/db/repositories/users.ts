@@ -32,8 +32,8 @@ export interface NewToken {
   readonly expiresAt: string;
 }
 
-/** The columns a User is made of (not the password hash). */
-const USER_COLUMNS = [
+/** The columns a User is made of (not the password hash); other repositories join them too. */
+export const USER_COLUMNS = [
   "users.id",
   "users.login",
   "users.role",
@@ -44,7 +44,7 @@ const USER_COLUMNS = [
   "users.organization_id",
 ] as const;
 
-type UserColumns =
+export type UserColumns =
   | "id"
   | "login"
   | "role"
@@ -54,7 +54,7 @@ type UserColumns =
   | "partner_id"
   | "organization_id";
 
-function toUser(row: Pick<UsersTable, UserColumns>): User {
+export function toUser(row: Pick<UsersTable, UserColumns>): User {
   return {
     id: row.id,
     login: row.login,
