@@ -9,7 +9,7 @@
  */
 import { crc32, deflateRawSync } from "node:zlib";
 import iconv from "iconv-lite";
-import { formatUpdInfo } from "../../src/domain/upd-info.ts";
+import { writeUpdInfo } from "../../src/formats/onec/upd-info.ts";
 
 export interface UpdatePackageOptions {
   /** The configuration's code: the manifest installs into `1C\<code>`. */
@@ -65,7 +65,7 @@ function page(title: string, paragraphs: readonly string[], encoding: PageEncodi
 export function updatePackage(options: UpdatePackageOptions): Buffer {
   const { code, version, fromVersions, updateDate = "2024-03-15", pageEncoding = "utf-8" } = options;
   const cfu = options.cfu ?? Buffer.from(`${code} ${version}\n`);
-  const updInfo = formatUpdInfo({ version, fromVersions: [...fromVersions], updateDate }).replace(BOM, "");
+  const updInfo = writeUpdInfo({ version, fromVersions, updateDate }, { bom: false });
   const howTo = page(
     `${CONFIGURATION_TITLE}, версия ${version}`,
     [`Обновление с версий ${fromVersions.join(", ")} до версии ${version}.`, "Файл обновления: 1cv8.cfu."],
@@ -80,7 +80,7 @@ export function updatePackage(options: UpdatePackageOptions): Buffer {
     [
       { name: "1cv8.mft", data: Buffer.from(manifest(code, version)) },
       { name: "1cv8upd.htm", data: howTo },
-      { name: "UpdInfo.txt", data: Buffer.from(updInfo), text: true },
+      { name: "UpdInfo.txt", data: updInfo, text: true },
       { name: whatsNewName(version), data: whatsNew },
       { name: "1cv8.cfu", data: cfu, stored: true },
     ],

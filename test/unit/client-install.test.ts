@@ -27,7 +27,7 @@ import {
 } from "../../src/client/templates.ts";
 import { unpackZip } from "../../src/client/unzip.ts";
 import { isCode } from "../../src/domain/catalogue.ts";
-import { formatUpdInfo } from "../../src/domain/upd-info.ts";
+import { writeUpdInfo } from "../../src/formats/onec/upd-info.ts";
 import { sha256 } from "../support/hash.ts";
 import { updatePackage, whatsNewName } from "../support/update-package.ts";
 import { zip } from "../support/zip.ts";
@@ -74,8 +74,9 @@ describe("unpacking and installing packages", () => {
       await zip([
         {
           name: "UpdInfo.txt",
-          data: Buffer.from(
-            formatUpdInfo({ version: "1.0.0.2", fromVersions: ["1.0.0.1"], updateDate: null }),
+          data: writeUpdInfo(
+            { version: "1.0.0.2", fromVersions: ["1.0.0.1"], updateDate: null },
+            { bom: true },
           ),
         },
         { name: "1cv8.cfu", data: randomBytes(100) },
@@ -121,8 +122,8 @@ describe("unpacking and installing packages", () => {
     ];
     for (const { version, from, minPlatformVersion } of versions) {
       const file = join(work, `platform-${version}.zip`);
-      const updInfo = formatUpdInfo({ version, fromVersions: [from], updateDate: null });
-      writeFileSync(file, await zip([{ name: "UpdInfo.txt", data: Buffer.from(updInfo) }]));
+      const updInfo = writeUpdInfo({ version, fromVersions: [from], updateDate: null }, { bom: true });
+      writeFileSync(file, await zip([{ name: "UpdInfo.txt", data: updInfo }]));
       const folder = templateFolder(root, "vendor", "CFG", version);
       const files = await installPackage(file, folder, version, { root, minPlatformVersion });
       assert.deepEqual(files, ["UpdInfo.txt"], "the record is not one of the package's files");
