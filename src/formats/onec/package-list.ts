@@ -17,7 +17,7 @@
  */
 import type { BraceValue } from "./brace.ts";
 import { braceList, braceString, parseBraces } from "./brace.ts";
-import { BOM, decodeUtf8, type Fail, failOf, hasControlCharacters, readVersion } from "./text.ts";
+import { BOM, decodeUtf8, type Fail, failOf, hasControlCharacters, notLower, readVersion } from "./text.ts";
 import { isFeedRelativePath } from "./update-list.ts";
 
 export const PACKAGE_LIST_FILE = "v8cscdsc.lst";
@@ -154,6 +154,10 @@ function readRecord(values: readonly BraceValue[], fail: Fail): PackageListEntry
     const version = readId(from, "a version it updates from", fail, fromList.line).version;
     if (!updateFrom.includes(version)) updateFrom.push(version);
   }
+  const later = notLower(updateFrom, id.version);
+  if (later !== undefined) {
+    throw fail(fromList.line, "value", `${id.version} updates from ${later}, which is not lower.`);
+  }
   return {
     configuration: id.name,
     vendor: id.vendor,
@@ -185,6 +189,9 @@ export function writePackageList(packages: PackageList): Buffer {
   const records = packages.entries.flatMap((entry) => {
     if (new Set(entry.updateFrom).size !== entry.updateFrom.length)
       throw fail(null, "value", `${entry.version} names a version it updates from twice.`);
+    const later = notLower(entry.updateFrom, entry.version);
+    if (later !== undefined)
+      throw fail(null, "value", `${entry.version} updates from ${later}, which is not lower.`);
     for (const file of [entry.updateFile, entry.manifestFile]) {
       if (!isFeedRelativePath(file))
         throw fail(null, "value", `${JSON.stringify(file)} is not a path below the feed root.`);

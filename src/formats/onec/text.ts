@@ -2,7 +2,7 @@
  * What the 1C text files share: UTF-8 with or without a byte order mark, CRLF written (LF read
  * too), versions of four numbers, dates DD.MM.YYYY. Every failure is a FormatError naming the line.
  */
-import { isVersion } from "../../domain/version.ts";
+import { compareVersions, isVersion } from "../../domain/version.ts";
 import { FormatError, type FormatProblem } from "../format-error.ts";
 
 export const BOM = "\uFEFF";
@@ -75,6 +75,11 @@ export function readVersion(text: string): string | null {
   if (parts.length !== 4 || parts.some((part) => !/^\d{1,9}$/.test(part))) return null;
   const version = parts.map((part) => String(Number(part))).join(".");
   return isVersion(version) ? version : null;
+}
+
+/** The first of `versions` that is not lower than `version` (an update never comes from a later release). */
+export function notLower(versions: readonly string[], version: string): string | undefined {
+  return versions.find((from) => compareVersions(from, version) >= 0);
 }
 
 /** DD.MM.YYYY (1C's date) -> YYYY-MM-DD, or null unless it is a real day. */

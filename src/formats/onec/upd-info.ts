@@ -16,6 +16,7 @@ import {
   type Fail,
   failOf,
   isIsoDate,
+  notLower,
   readDate,
   readVersion,
   splitLines,
@@ -60,11 +61,11 @@ export function readUpdInfo(bytes: Uint8Array, file = UPD_INFO_FILE): UpdInfo {
   const version = readVersion(versionText);
   if (version === null)
     throw fail(1, "value", `Version ${JSON.stringify(versionText)} is not four numbers such as 3.0.23.148.`);
-  return {
-    version,
-    fromVersions: readFromVersions(fromText, fail),
-    updateDate: readUpdateDate(dateText, fail),
-  };
+  const fromVersions = readFromVersions(fromText, fail);
+  const later = notLower(fromVersions, version);
+  if (later !== undefined)
+    throw fail(2, "value", `FromVersions names ${later}, which is not lower than Version ${version}.`);
+  return { version, fromVersions, updateDate: readUpdateDate(dateText, fail) };
 }
 
 /** `;a;b;` (empty, or a lone `;`, for a first release). */
@@ -107,6 +108,9 @@ export function writeUpdInfo(info: UpdInfo, options: { readonly bom: boolean }):
   if (new Set(info.fromVersions).size !== info.fromVersions.length) {
     throw fail(null, "value", "FromVersions names a version twice.");
   }
+  const later = notLower(info.fromVersions, info.version);
+  if (later !== undefined)
+    throw fail(null, "value", `FromVersions names ${later}, not lower than ${info.version}.`);
   if (info.updateDate !== null && !isIsoDate(info.updateDate)) {
     throw fail(null, "value", `the update date ${JSON.stringify(info.updateDate)} is not YYYY-MM-DD.`);
   }

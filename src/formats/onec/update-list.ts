@@ -22,7 +22,16 @@
  */
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { FormatError } from "../format-error.ts";
-import { BOM, crlfLines, decodeUtf8, type Fail, failOf, hasControlCharacters, readVersion } from "./text.ts";
+import {
+  BOM,
+  crlfLines,
+  decodeUtf8,
+  type Fail,
+  failOf,
+  hasControlCharacters,
+  notLower,
+  readVersion,
+} from "./text.ts";
 
 export const UPDATE_LIST_NAMESPACE = "http://v8.1c.ru/configuration-updates";
 export const UPDATE_LIST_FILE = "v8cscdsc.xml";
@@ -269,6 +278,14 @@ function finishUpdate(update: OpenUpdate, fail: Fail): UpdateListEntry {
   const canonical = readVersion(version);
   if (canonical === null)
     throw fail(update.line, "value", `<version> ${JSON.stringify(version)} is not a version.`);
+  const later = notLower(update.targets, canonical);
+  if (later !== undefined) {
+    throw fail(
+      update.line,
+      "value",
+      `the update to ${canonical} has the target ${later}, which is not lower.`,
+    );
+  }
   if (!isFeedRelativePath(file)) {
     throw fail(update.line, "value", `<file> ${JSON.stringify(file)} is not a path below the feed root.`);
   }
@@ -343,4 +360,6 @@ function checkEntry(update: UpdateListEntry, fail: Fail): void {
     throw fail(null, "value", `${where}: ${JSON.stringify(bad)} is not a canonical version.`);
   if (new Set(update.updateFrom).size !== update.updateFrom.length)
     throw fail(null, "value", `${where} names a target twice.`);
+  const later = notLower(update.updateFrom, update.version);
+  if (later !== undefined) throw fail(null, "value", `${where}: the target ${later} is not lower.`);
 }
