@@ -184,6 +184,9 @@ export function createCatalogueService(deps: CatalogueDeps) {
       listeners.push(listener);
     },
 
+    /** Tells the listeners that a change committed elsewhere (an import) altered the configuration's published catalogue. */
+    announceChange: changed,
+
     async createConfiguration(
       input: {
         code: string;

@@ -9,6 +9,7 @@ import { createTufRepository } from "../tuf/repository.ts";
 import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
 import { createCatalogueService } from "./catalogue.ts";
+import { createCatalogueImportService } from "./catalogue-import.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
 import { createPartnersService } from "./partners.ts";
@@ -39,6 +40,7 @@ export function createServices(deps: ServiceDeps) {
   const accounts = createAccountsService({ db, clock, changes, tokenTtlDays });
   const entitlements = createEntitlementsService({ db, clock, changes });
   const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
+  const catalogueImport = createCatalogueImportService({ db, blobs, clock, catalogue });
   const updates = createUpdatesService({ catalogue, entitlements });
   const downloads = createDownloadsService({ db, blobs, clock });
   const registrationNumbers = createRegistrationNumbersService({
@@ -82,6 +84,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     accounts,
     catalogue,
+    catalogueImport,
     updates,
     entitlements,
     downloads,

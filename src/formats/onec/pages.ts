@@ -6,7 +6,7 @@
  * http(s) and mailto targets (1C's own `v8config://` links become their text), images their alt
  * text, and a `<` in the text is escaped so no HTML passes through.
  */
-import TurndownService from "turndown";
+import type TurndownService from "turndown";
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -63,8 +63,10 @@ const DROPPED = [
 const attribute = (node: unknown, name: string): string | null =>
   (node as { getAttribute(name: string): string | null }).getAttribute(name);
 
-function converter(): TurndownService {
-  const service = new TurndownService({
+/** Turndown (and the DOM it parses with) is loaded on first use: the server does not start with it. */
+async function converter(): Promise<TurndownService> {
+  const { default: Turndown } = await import("turndown");
+  const service = new Turndown({
     headingStyle: "atx",
     bulletListMarker: "-",
     codeBlockStyle: "fenced",
@@ -86,12 +88,12 @@ function converter(): TurndownService {
   return service;
 }
 
-let shared: TurndownService | null = null;
+let shared: Promise<TurndownService> | null = null;
 
 /** A page as safe Markdown; null when it has no text. */
-export function pageToMarkdown(bytes: Buffer): string | null {
+export async function pageToMarkdown(bytes: Buffer): Promise<string | null> {
   shared ??= converter();
-  const markdown = shared
+  const markdown = (await shared)
     .turndown(decodePage(bytes))
     .replaceAll("\u00A0", " ")
     .replace(/[ \t]+$/gm, "")
