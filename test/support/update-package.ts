@@ -9,7 +9,7 @@
  */
 import iconv from "iconv-lite";
 import { writeUpdInfo } from "../../src/formats/onec/upd-info.ts";
-import { writeZip } from "../../src/formats/zip-writer.ts";
+import { writeZip, type ZipWriterEntry } from "../../src/formats/zip-writer.ts";
 
 export interface UpdatePackageOptions {
   /** The configuration's code: the manifest installs into `1C\<code>`. */
@@ -22,6 +22,14 @@ export interface UpdatePackageOptions {
   readonly cfu?: Buffer;
   /** How the .htm pages are encoded: UTF-8 with a BOM (the default) or windows-1251. */
   readonly pageEncoding?: PageEncoding;
+  /** The manifest's Name (the configuration's own name); `КадровыйУчёт` by default. */
+  readonly name?: string;
+  /** The manifest's first Destination; `1C\<code>` by default. */
+  readonly destination?: string;
+  /** The what's-new page's HTML, instead of the built one (encoded as `pageEncoding` says). */
+  readonly whatsNewHtml?: string;
+  /** Changes the entries before they are written (bad packages for tests of refusals). */
+  readonly entries?: (entries: ZipWriterEntry[]) => ZipWriterEntry[];
 }
 
 export type PageEncoding = "utf-8" | "windows-1251";
@@ -36,17 +44,21 @@ export function whatsNewName(version: string): string {
 
 const crlf = (lines: readonly string[]) => lines.map((line) => `${line}\r\n`).join("");
 
-function manifest(code: string, version: string): string {
+function manifest(name: string, destination: string, version: string): string {
   return `${BOM}${crlf([
     'Vendor=ООО "Пример"',
-    "Name=КадровыйУчёт",
+    `Name=${name}`,
     `Version=${version}`,
     "AppVersion=8.3",
     "[Config1]",
     `Catalog=Пример/${CONFIGURATION_TITLE}`,
-    `Destination=1C\\${code}`,
+    `Destination=${destination}`,
     "Source=1cv8.cf",
   ])}`;
+}
+
+function encodePage(html: string, encoding: PageEncoding): Buffer {
+  return encoding === "utf-8" ? Buffer.from(`${BOM}${html}`) : iconv.encode(html, encoding);
 }
 
 function page(title: string, paragraphs: readonly string[], encoding: PageEncoding): Buffer {
@@ -58,10 +70,11 @@ function page(title: string, paragraphs: readonly string[], encoding: PageEncodi
     ...paragraphs.map((text) => `<P>${text}</P>`),
     "</BODY></HTML>",
   ]);
-  return encoding === "utf-8" ? Buffer.from(`${BOM}${html}`) : iconv.encode(html, encoding);
+  return encodePage(html, encoding);
 }
 
-const cp866 = (name: string) => iconv.encode(name, "cp866");
+/** An entry name as the vendor's archiver writes it: code page 866, no UTF-8 flag. */
+export const cp866 = (name: string) => iconv.encode(name, "cp866");
 
 /** The update package of `version`, as bytes. */
 export function updatePackage(options: UpdatePackageOptions): Buffer {
@@ -73,19 +86,21 @@ export function updatePackage(options: UpdatePackageOptions): Buffer {
     [`Обновление с версий ${fromVersions.join(", ")} до версии ${version}.`, "Файл обновления: 1cv8.cfu."],
     pageEncoding,
   );
-  const whatsNew = page(
-    `Новое в версии ${version}`,
-    ["Отпуска по графику считаются с учётом праздников.", "Табель заполняется по сменам."],
-    pageEncoding,
-  );
-  return writeZip(
-    [
-      { name: cp866("1cv8.mft"), data: Buffer.from(manifest(code, version)) },
-      { name: cp866("1cv8upd.htm"), data: howTo },
-      { name: cp866("UpdInfo.txt"), data: updInfo, text: true },
-      { name: cp866(whatsNewName(version)), data: whatsNew },
-      { name: cp866("1cv8.cfu"), data: cfu, stored: true },
-    ],
-    new Date(`${updateDate}T12:00:00Z`),
-  );
+  const whatsNew =
+    options.whatsNewHtml === undefined
+      ? page(
+          `Новое в версии ${version}`,
+          ["Отпуска по графику считаются с учётом праздников.", "Табель заполняется по сменам."],
+          pageEncoding,
+        )
+      : encodePage(options.whatsNewHtml, pageEncoding);
+  const mft = manifest(options.name ?? "КадровыйУчёт", options.destination ?? `1C\\${code}`, version);
+  const entries: ZipWriterEntry[] = [
+    { name: cp866("1cv8.mft"), data: Buffer.from(mft) },
+    { name: cp866("1cv8upd.htm"), data: howTo },
+    { name: cp866("UpdInfo.txt"), data: updInfo, text: true },
+    { name: cp866(whatsNewName(version)), data: whatsNew },
+    { name: cp866("1cv8.cfu"), data: cfu, stored: true },
+  ];
+  return writeZip(options.entries ? options.entries(entries) : entries, new Date(`${updateDate}T12:00:00Z`));
 }

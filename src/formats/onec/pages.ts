@@ -39,6 +39,10 @@ export function decodePage(bytes: Buffer): string {
 const SAFE_LINK = /^(https?:\/\/|mailto:)[^\s()<>"'`\\]+$/i;
 const DROPPED = [
   "head",
+  "title",
+  "meta",
+  "link",
+  "base",
   "script",
   "style",
   "noscript",
