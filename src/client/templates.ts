@@ -25,7 +25,7 @@ import { FormatError } from "../formats/format-error.ts";
 import { readVersionFolderName } from "../formats/onec/layout.ts";
 import { readUpdInfo as readUpdInfoBytes, type UpdInfo } from "../formats/onec/upd-info.ts";
 import { ClientError, verificationFailed } from "./errors.ts";
-import { unpackZip } from "./unzip.ts";
+import { packageDestination, unpackZip } from "./unzip.ts";
 
 export interface TemplateFolder {
   readonly vendor: string;
@@ -223,6 +223,29 @@ export function templateFolder(root: string, vendor: string, code: string, versi
   const folder = versionFolder(configurationFolder(root, vendor, code), version);
   assertInside(root, folder);
   return folder;
+}
+
+/**
+ * The folder a verified 1c package installs into: `<root>/<vendor folder>/<code>/<x_y_z_w>` from its
+ * manifest's `Destination=1C\HRM` (the vendor folder in lower case), not from a setting; null for a
+ * package without a manifest (the caller keeps the configuration's own folder). A package whose
+ * manifest names another configuration's code is refused (exit code 6).
+ */
+export async function manifestFolder(
+  file: string,
+  root: string,
+  code: string,
+  version: string,
+): Promise<string | null> {
+  const destination = await packageDestination(file);
+  if (destination === null) return null;
+  if (destination.code.toLowerCase() !== code.toLowerCase()) {
+    throw verificationFailed(
+      `the package of ${code} ${version} installs into ${destination.vendorFolder}\\${destination.code}, ` +
+        "a folder of another configuration",
+    );
+  }
+  return templateFolder(root, destination.vendorFolder, destination.code, version);
 }
 
 /** Whether a usable template of `version` is among the scanned folders, in whichever vendor folder. */

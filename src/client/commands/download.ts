@@ -14,14 +14,13 @@ import {
   installFile,
   installPackage,
   isFileInstalled,
+  manifestFolder,
   scanTemplates,
   sweepTemplates,
   sweepTemporaryFolders,
-  templateFolder,
   versionFolder,
 } from "../templates.ts";
 import type { PlanStep } from "../types.ts";
-import { packageDestination } from "../unzip.ts";
 import {
   entitlementError,
   fetchPlan,
@@ -71,8 +70,8 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   // A server from before package formats serves 1c configurations only.
   const asFile = (plan.packageFormat ?? DEFAULT_PACKAGE_FORMAT) === "file";
   mkdirSync(templates, { recursive: true });
-  sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
-  if (!asFile) sweepTemplates(templates, plan.configuration);
+  if (asFile) sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
+  else sweepTemplates(templates, plan.configuration);
   // A 1c package installs where its manifest says: any vendor folder may hold a step already.
   const installedTemplates = asFile ? [] : scanTemplates(templates, plan.configuration);
   const alreadyInstalled = async (step: PlanStep, folder: string) =>
@@ -119,7 +118,14 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   // Where each package installs is read from its manifest before the first is unpacked.
   const placed = asFile
     ? fetched
-    : await Promise.all(fetched.map((item) => placeByManifest(item, templates, plan.configuration)));
+    : await Promise.all(
+        fetched.map(async (item) => ({
+          ...item,
+          folder:
+            (await manifestFolder(item.file, templates, plan.configuration, item.step.version)) ??
+            item.folder,
+        })),
+      );
   const installed: string[] = [];
   for (const { step, file, folder } of placed) {
     const files = asFile
@@ -138,22 +144,4 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   out.note(`Done: ${plan.configuration} templates now reach ${plan.to}.`, "done", { installed, to: plan.to });
   return EXIT.ok;
-}
-
-/**
- * The folder a verified 1c package installs into: `<templates>/<vendor folder>/<code>/<x_y_z_w>` from
- * its manifest's `Destination=1C\HRM` (lower-case vendor folder), or the configuration's own folder
- * for a package without a manifest. A package whose manifest names another configuration is refused.
- */
-async function placeByManifest(item: Fetched, templates: string, code: string): Promise<Fetched> {
-  const destination = await packageDestination(item.file);
-  if (destination === null) return item;
-  if (destination.code.toLowerCase() !== code.toLowerCase()) {
-    throw verificationFailed(
-      `the package of ${code} ${item.step.version} installs into ${destination.vendorFolder}\\${destination.code}, ` +
-        `a folder of another configuration`,
-    );
-  }
-  const folder = templateFolder(templates, destination.vendorFolder, destination.code, item.step.version);
-  return { ...item, folder };
 }
