@@ -28,7 +28,7 @@ import { pageToMarkdown } from "../formats/onec/pages.ts";
 import type { UpdateList, UpdateListEntry } from "../formats/onec/update-list.ts";
 import type { UpdatePackage } from "../formats/onec/update-package.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
-import type { CatalogueService } from "./catalogue.ts";
+import { type CatalogueService, MAX_DOCUMENT_LENGTH } from "./catalogue.ts";
 import { checkUpdatePackage } from "./update-packages.ts";
 
 export type ImportOutcome = "created" | "updated" | "unchanged";
@@ -96,6 +96,14 @@ export async function packageDocuments(contents: UpdatePackage): Promise<Release
   const pages = await Promise.all(contents.otherPages.map((page) => pageToMarkdown(page.bytes)));
   const whatsNew = pages.filter((text): text is string => text !== null);
   if (whatsNew.length > 0) documents.whatsNew = whatsNew.join("\n\n---\n\n");
+  for (const [name, text] of Object.entries(documents)) {
+    if (text.length > MAX_DOCUMENT_LENGTH) {
+      throw unprocessable(
+        "invalid_documents",
+        `The package's ${name} page is longer than a release document may be (1 MB).`,
+      );
+    }
+  }
   return documents;
 }
 
@@ -199,7 +207,7 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
     facts: ReleaseFacts,
     changes: Changes,
     actorId: string | null,
-  ): Promise<Pick<StoredRelease, "id" | "status">> {
+  ): Promise<Pick<StoredRelease, "id" | "status" | "version">> {
     const { catalogue, audit } = repos;
     const updateFrom = sortedVersions(facts.updateFrom);
     const id = await catalogue.findReleaseId(configuration.code, facts.version);
@@ -296,6 +304,71 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
     return stored?.sha256 !== sha256;
   }
 
+  /**
+   * Makes the package the release's update file unless it is already: `stored` when nothing is left
+   * over, else the storage key of bytes no longer needed (the replaced file's, or this import's own
+   * copy when the same bytes were stored meanwhile).
+   */
+  async function putUpdateFile(
+    repos: Repositories,
+    configuration: Configuration,
+    release: Pick<StoredRelease, "id" | "status" | "version">,
+    input: PackageImport,
+    storageKey: string | null,
+    changes: Changes,
+    actorId: string | null,
+  ): Promise<string | "stored"> {
+    const { catalogue, audit } = repos;
+    const current = await catalogue.findReleaseWithFiles(release.id);
+    const previous = current?.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION);
+    if (previous?.sha256 === input.sha256) return storageKey ?? "stored";
+    if (storageKey === null) throw importRaced();
+    const wasDraft = await catalogue.lockDraftRelease(release.id);
+    let replaced: string | "stored" = "stored";
+    if (previous) {
+      if (!wasDraft) {
+        throw conflict(
+          "release_files_immutable",
+          `${configuration.code} ${release.version} is no longer a draft and has another update file; publish a new release instead.`,
+          { release: release.id, kind: UPDATE_DISTRIBUTION },
+        );
+      }
+      replaced = (await catalogue.findDistributionOfKind(release.id, UPDATE_DISTRIBUTION))!.storageKey;
+      await catalogue.deleteDistribution(previous.id);
+    }
+    await catalogue.insertDistribution(
+      {
+        id: randomUUID(),
+        releaseId: release.id,
+        kind: UPDATE_DISTRIBUTION,
+        fileName: PACKAGE_FILE,
+        size: input.size,
+        sha256: input.sha256,
+        storageKey,
+      },
+      clock.now().toISOString(),
+    );
+    await audit.record(clock.now(), {
+      actorId,
+      action: "distribution.put",
+      subject: `release:${release.id}`,
+      details: {
+        kind: UPDATE_DISTRIBUTION,
+        fileName: PACKAGE_FILE,
+        size: input.size,
+        sha256: input.sha256,
+        replaced: previous?.id ?? null,
+        via: "import",
+      },
+    });
+    if (!wasDraft) {
+      await catalogue.bumpConfigurationRevision(configuration.code);
+      changes.published.add(configuration.code);
+    }
+    changes.words.push(previous ? "update file replaced" : "update file stored");
+    return replaced;
+  }
+
   return {
     /** Imports one update package; nothing is written when it changes nothing. */
     async importPackage(input: PackageImport, actorId: string | null): Promise<ImportedRelease> {
@@ -323,58 +396,8 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
               const found = await ensureConfiguration(repos, identity, changes, actorId);
               configuration = found.code;
               const release = await ensureRelease(repos, found, facts, changes, actorId);
-              const current = await catalogue.findReleaseWithFiles(release.id);
-              const previous = current?.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION);
-              if (previous?.sha256 !== input.sha256) {
-                if (storageKey === null) throw importRaced();
-                const wasDraft = await catalogue.lockDraftRelease(release.id);
-                if (previous) {
-                  if (!wasDraft) {
-                    throw conflict(
-                      "release_files_immutable",
-                      `${found.code} ${version} is no longer a draft and has another update file; publish a new release instead.`,
-                      { release: release.id, kind: UPDATE_DISTRIBUTION },
-                    );
-                  }
-                  replaced = (await catalogue.findDistributionOfKind(release.id, UPDATE_DISTRIBUTION))!
-                    .storageKey;
-                  await catalogue.deleteDistribution(previous.id);
-                }
-                const id = randomUUID();
-                await catalogue.insertDistribution(
-                  {
-                    id,
-                    releaseId: release.id,
-                    kind: UPDATE_DISTRIBUTION,
-                    fileName: PACKAGE_FILE,
-                    size: input.size,
-                    sha256: input.sha256,
-                    storageKey,
-                  },
-                  clock.now().toISOString(),
-                );
-                await audit.record(clock.now(), {
-                  actorId,
-                  action: "distribution.put",
-                  subject: `release:${release.id}`,
-                  details: {
-                    kind: UPDATE_DISTRIBUTION,
-                    fileName: PACKAGE_FILE,
-                    size: input.size,
-                    sha256: input.sha256,
-                    replaced: previous?.id ?? null,
-                    via: "import",
-                  },
-                });
-                if (!wasDraft) {
-                  await catalogue.bumpConfigurationRevision(found.code);
-                  changes.published.add(found.code);
-                }
-                changes.words.push(previous ? "update file replaced" : "update file stored");
-              } else if (storageKey !== null) {
-                // Stored by another import in the meantime: this copy is not needed.
-                replaced = storageKey;
-              }
+              const kept = await putUpdateFile(repos, found, release, input, storageKey, changes, actorId);
+              replaced = kept === "stored" ? null : kept;
               if (input.publish && release.status === "draft") {
                 await catalogue.markReleasePublished(release.id, clock.now().toISOString());
                 await catalogue.bumpConfigurationRevision(found.code);

@@ -61,7 +61,8 @@ export interface NewRelease {
 
 export type { StoredDistribution } from "../db/repositories/catalogue.ts";
 
-const MAX_DOCUMENT_LENGTH = 1_000_000;
+/** The longest Markdown document a release holds. */
+export const MAX_DOCUMENT_LENGTH = 1_000_000;
 
 function validateDocuments(documents: unknown): ReleaseDocuments {
   if (documents === undefined || documents === null) return {};
