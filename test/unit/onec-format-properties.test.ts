@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { compareVersions } from "../../src/domain/version.ts";
 import { FormatError } from "../../src/formats/format-error.ts";
 import { type Manifest, readManifest, writeManifest } from "../../src/formats/onec/manifest.ts";
 import { type PackageList, readPackageList, writePackageList } from "../../src/formats/onec/package-list.ts";
@@ -24,9 +23,16 @@ const version = fc
   .tuple(fc.nat(999_999), fc.nat(999), fc.nat(99_999), fc.nat(99_999))
   .map((parts) => parts.join("."));
 
+/** Numeric order of four-part versions (kept here: the mutation run of src/domain skips this file). */
+const byVersion = (a: string, b: string) => {
+  const left = a.split(".").map(Number);
+  const right = b.split(".").map(Number);
+  return left.map((part, index) => part - right[index]!).find((difference) => difference !== 0) ?? 0;
+};
+
 /** A version and distinct lower versions it updates from. */
 const release = fc.uniqueArray(version, { minLength: 1, maxLength: 6 }).map((versions) => {
-  const sorted = [...versions].sort(compareVersions);
+  const sorted = [...versions].sort(byVersion);
   return { version: sorted.at(-1)!, from: sorted.slice(0, -1) };
 });
 
