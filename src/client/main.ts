@@ -127,10 +127,10 @@ planOptions(
 
 program
   .command("templates")
-  .description("offline: list the templates of a configuration and the chain they allow")
+  .description("offline: list the templates (of a configuration, or all) and the chain they allow")
   .requiredOption("--templates <dir>", "the update templates directory")
-  .requiredOption("--configuration <code>", "configuration code")
-  .requiredOption("--version <version>", "installed version")
+  .option("--configuration <code>", "configuration code (all configurations when left out)")
+  .option("--version <version>", "installed version: with --configuration, shows the chain from it")
   .option("--target <version>", "chain to this version instead of the newest")
   .option("--platform <version>", "installed platform version")
   .addOption(jsonOption())

@@ -19,20 +19,18 @@ import { copyFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { isCode, validateFileName } from "../domain/catalogue.ts";
 import { AppError } from "../domain/errors.ts";
-import { parseUpdInfo, type UpdInfo } from "../domain/upd-info.ts";
 import { planUpdate, ReleaseGraph, type UpdatePlan } from "../domain/update-planner.ts";
-import {
-  compareVersions,
-  isVersion,
-  normalizeVersion,
-  versionFromUnderscore,
-  versionToUnderscore,
-} from "../domain/version.ts";
+import { compareVersions, isVersion, normalizeVersion, versionToUnderscore } from "../domain/version.ts";
+import { FormatError } from "../formats/format-error.ts";
+import { readVersionFolderName } from "../formats/onec/layout.ts";
+import { readUpdInfo as readUpdInfoBytes, type UpdInfo } from "../formats/onec/upd-info.ts";
 import { ClientError, verificationFailed } from "./errors.ts";
-import { unpackZip } from "./unzip.ts";
+import { packageDestination, unpackZip } from "./unzip.ts";
 
 export interface TemplateFolder {
   readonly vendor: string;
+  /** The configuration's folder name, as spelt on disk. */
+  readonly code: string;
   readonly path: string;
   /** From the folder name (x_y_z_w). */
   readonly folderVersion: string;
@@ -50,8 +48,6 @@ export interface TemplateRelease {
   readonly folder: TemplateFolder;
 }
 
-const VERSION_FOLDER = /^\d+_\d+_\d+_\d+$/;
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -61,7 +57,7 @@ function isDirectory(path: string): boolean {
 }
 
 function readUpdInfo(folder: string): UpdInfo {
-  return parseUpdInfo(readFileSync(join(folder, "UpdInfo.txt"), "utf8"));
+  return readUpdInfoBytes(readFileSync(join(folder, "UpdInfo.txt")));
 }
 
 /** What `download` records beside UpdInfo.txt about the release it installed (1C's packages do not say). */
@@ -84,22 +80,41 @@ function readInstallRecord(folder: string): InstallRecord {
   throw new ClientError(`${INSTALL_RECORD} is unreadable or names no platform version`);
 }
 
-/** Every `<vendor>/<code>/<x_y_z_w>` folder of the templates directory, oldest first. */
-export function scanTemplates(root: string, code: string): TemplateFolder[] {
+/**
+ * The `<vendor>/<code>` folders of the templates directory holding a configuration's templates (every
+ * configuration's when `code` is left out). The code is matched whatever its letter case: 1C itself
+ * installs into `tmplts\1c\hrm\...` on Windows, where the case does not matter, and such folders
+ * are copied to systems where it does.
+ */
+export function configurationFolders(
+  root: string,
+  code?: string,
+): { vendor: string; code: string; path: string }[] {
+  const found: { vendor: string; code: string; path: string }[] = [];
+  for (const vendor of readdirSync(root).sort()) {
+    const vendorDir = join(root, vendor);
+    if (vendor.startsWith(".") || !isDirectory(vendorDir)) continue;
+    for (const name of readdirSync(vendorDir).sort()) {
+      const path = join(vendorDir, name);
+      const wanted = code === undefined ? !name.startsWith(".") : name.toLowerCase() === code.toLowerCase();
+      if (wanted && isDirectory(path)) found.push({ vendor, code: name, path });
+    }
+  }
+  return found;
+}
+
+/**
+ * Every `<vendor>/<code>/<x_y_z_w>` folder of the templates directory (of one configuration, or of
+ * all), oldest first, whoever installed it: this client (with its upkeep.json) or the 1C program.
+ */
+export function scanTemplates(root: string, code?: string): TemplateFolder[] {
   if (!isDirectory(root)) throw new ClientError(`The templates directory ${root} does not exist.`);
   const folders: TemplateFolder[] = [];
-  for (const vendor of readdirSync(root).sort()) {
-    const configurationDir = join(root, vendor, code);
-    if (vendor.startsWith(".") || !isDirectory(configurationDir)) continue;
+  for (const { vendor, code: codeFolder, path: configurationDir } of configurationFolders(root, code)) {
     for (const name of readdirSync(configurationDir).sort()) {
       const path = join(configurationDir, name);
-      if (!VERSION_FOLDER.test(name) || !isDirectory(path)) continue;
-      let folderVersion: string;
-      try {
-        folderVersion = versionFromUnderscore(name.split("_").map(Number).join("_"));
-      } catch {
-        continue;
-      }
+      const folderVersion = readVersionFolderName(name);
+      if (folderVersion === null || !isDirectory(path)) continue;
       let info: UpdInfo | null = null;
       let minPlatformVersion: string | null = null;
       let problem: string | null = null;
@@ -113,16 +128,21 @@ export function scanTemplates(root: string, code: string): TemplateFolder[] {
             minPlatformVersion = readInstallRecord(path).minPlatformVersion;
           }
         } catch (error) {
-          problem = error instanceof AppError || error instanceof ClientError ? error.message : String(error);
+          problem =
+            error instanceof AppError || error instanceof ClientError || error instanceof FormatError
+              ? error.message
+              : String(error);
         }
       }
-      folders.push({ vendor, path, folderVersion, info, minPlatformVersion, problem });
+      folders.push({ vendor, code: codeFolder, path, folderVersion, info, minPlatformVersion, problem });
     }
   }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return folders.sort(
     (a, b) =>
+      byName(a.code.toLowerCase(), b.code.toLowerCase()) ||
       compareVersions(a.folderVersion, b.folderVersion) ||
-      (a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0),
+      byName(a.vendor, b.vendor),
   );
 }
 
@@ -205,13 +225,32 @@ export function templateFolder(root: string, vendor: string, code: string, versi
   return folder;
 }
 
-/** Whether the folder for `version` already holds that version's package. */
-export function isInstalled(folder: string, version: string): boolean {
-  try {
-    return readUpdInfo(folder).version === normalizeVersion(version, "version");
-  } catch {
-    return false;
+/**
+ * The folder a verified 1c package installs into: `<root>/<vendor folder>/<code>/<x_y_z_w>` from its
+ * manifest's `Destination=1C\HRM` (the vendor folder in lower case), not from a setting; null for a
+ * package without a manifest (the caller keeps the configuration's own folder). A package whose
+ * manifest names another configuration's code is refused (exit code 6).
+ */
+export async function manifestFolder(
+  file: string,
+  root: string,
+  code: string,
+  version: string,
+): Promise<string | null> {
+  const destination = await packageDestination(file);
+  if (destination === null) return null;
+  if (destination.code.toLowerCase() !== code.toLowerCase()) {
+    throw verificationFailed(
+      `the package of ${code} ${version} installs into ${destination.vendorFolder}\\${destination.code}, ` +
+        "a folder of another configuration",
+    );
   }
+  return templateFolder(root, destination.vendorFolder, destination.code, version);
+}
+
+/** Whether a usable template of `version` is among the scanned folders, in whichever vendor folder. */
+export function hasTemplate(folders: readonly TemplateFolder[], version: string): boolean {
+  return folders.some((folder) => folder.problem === null && folder.folderVersion === version);
 }
 
 interface InstallOptions {
@@ -332,7 +371,15 @@ export async function isFileInstalled(
 
 /** Leftovers of an interrupted install (temporary folders beside the version folders). */
 export function sweepTemporaryFolders(root: string, vendor: string, code: string): void {
-  const dir = configurationFolder(root, vendor, code);
+  sweepFolder(configurationFolder(root, vendor, code));
+}
+
+/** The same in every vendor folder holding the configuration (a package's manifest names its own). */
+export function sweepTemplates(root: string, code: string): void {
+  for (const { path } of configurationFolders(root, code)) sweepFolder(path);
+}
+
+function sweepFolder(dir: string): void {
   if (!isDirectory(dir)) return;
   for (const name of readdirSync(dir)) {
     const match = /^\.(\d+_\d+_\d+_\d+)\.(upkeep|old)-[0-9a-f]+$/.exec(name);

@@ -8,6 +8,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { createTufRepository } from "../tuf/repository.ts";
 import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
+import { createCatalogueImportService } from "./catalogue/import.ts";
 import { createCatalogueService } from "./catalogue/index.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
@@ -49,6 +50,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const entitlements = createEntitlementsService({ db, clock, changes });
   const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
+  const catalogueImport = createCatalogueImportService({ db, blobs, clock, catalogue });
   const updates = createUpdatesService({ catalogue, entitlements });
   const downloads = createDownloadsService({ db, blobs, clock });
   const registrationNumbers = createRegistrationNumbersService({
@@ -93,6 +95,7 @@ export function createServices(deps: ServiceDeps) {
     accounts,
     sessions,
     catalogue,
+    catalogueImport,
     updates,
     entitlements,
     downloads,

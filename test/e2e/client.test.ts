@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { openUpkeep, type Upkeep } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { parseUpdInfo } from "../../src/domain/upd-info.ts";
+import { readUpdInfo } from "../../src/formats/onec/upd-info.ts";
 import { buildHttpApp } from "../../src/http/app.ts";
 import { freePort } from "../support/ports.ts";
 import { updatePackage, whatsNewName } from "../support/update-package.ts";
@@ -442,7 +442,7 @@ describe("upkeep-client against a running server", () => {
       `the what's new page, its CP866 name decoded: ${real}`,
     );
     assert.equal(
-      parseUpdInfo(readFileSync(join(templates, "1c", "HRM", "3_0_11_36", "UpdInfo.txt"), "utf8")).version,
+      readUpdInfo(readFileSync(join(templates, "1c", "HRM", "3_0_11_36", "UpdInfo.txt"))).version,
       "3.0.11.36",
     );
     const big = readFileSync(join(templates, "1c", "HRM", "3_0_13_2", "1cv8.cfu"));

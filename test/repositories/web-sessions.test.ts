@@ -3,18 +3,19 @@ import { after, before, describe, it } from "node:test";
 import { usersRepository } from "../../src/db/repositories/users.ts";
 import type { User } from "../../src/services/accounts.ts";
 import { createSessionsService, type SessionsService } from "../../src/services/sessions.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 import { availableDialects, TestClock } from "../support/harness.ts";
-import { newUser, openRepositoryDatabase, type RepositoryDatabase } from "./database.ts";
+import { newUser } from "../support/repository-fixtures.ts";
 
 for (const dialect of await availableDialects()) {
   describe(`web sessions on ${dialect}`, () => {
-    let database: RepositoryDatabase;
+    let database: TestDatabase;
     let sessions: SessionsService;
     let clock: TestClock;
     let anna: User;
     let boris: User;
     before(async () => {
-      database = await openRepositoryDatabase(dialect);
+      database = await openTestDatabase(dialect);
       clock = new TestClock();
       sessions = createSessionsService({ db: database.db, clock, idleMinutes: 30, maxMinutes: 8 * 60 });
       const users = usersRepository(database.db);

@@ -5,11 +5,11 @@
  * the .htm pages UTF-8 with a BOM and CRLF, as the vendor's current packages have them, or in
  * windows-1251 as older packages and other vendors' tools write them. The texts are this project's own.
  *
- * yazl always sets the UTF-8 flag, so the few records of the zip format are written here.
+ * yazl always sets the UTF-8 flag, so the zips are written by src/formats/zip-writer.ts.
  */
-import { crc32, deflateRawSync } from "node:zlib";
 import iconv from "iconv-lite";
-import { formatUpdInfo } from "../../src/domain/upd-info.ts";
+import { writeUpdInfo } from "../../src/formats/onec/upd-info.ts";
+import { writeZip, type ZipWriterEntry } from "../../src/formats/zip-writer.ts";
 
 export interface UpdatePackageOptions {
   /** The configuration's code: the manifest installs into `1C\<code>`. */
@@ -22,6 +22,14 @@ export interface UpdatePackageOptions {
   readonly cfu?: Buffer;
   /** How the .htm pages are encoded: UTF-8 with a BOM (the default) or windows-1251. */
   readonly pageEncoding?: PageEncoding;
+  /** The manifest's Name (the configuration's own name); `КадровыйУчёт` by default. */
+  readonly name?: string;
+  /** The manifest's first Destination; `1C\<code>` by default. */
+  readonly destination?: string;
+  /** The what's-new page's HTML, instead of the built one (encoded as `pageEncoding` says). */
+  readonly whatsNewHtml?: string;
+  /** Changes the entries before they are written (bad packages for tests of refusals). */
+  readonly entries?: (entries: ZipWriterEntry[]) => ZipWriterEntry[];
 }
 
 export type PageEncoding = "utf-8" | "windows-1251";
@@ -36,17 +44,21 @@ export function whatsNewName(version: string): string {
 
 const crlf = (lines: readonly string[]) => lines.map((line) => `${line}\r\n`).join("");
 
-function manifest(code: string, version: string): string {
+function manifest(name: string, destination: string, version: string): string {
   return `${BOM}${crlf([
     'Vendor=ООО "Пример"',
-    "Name=КадровыйУчёт",
+    `Name=${name}`,
     `Version=${version}`,
     "AppVersion=8.3",
     "[Config1]",
     `Catalog=Пример/${CONFIGURATION_TITLE}`,
-    `Destination=1C\\${code}`,
+    `Destination=${destination}`,
     "Source=1cv8.cf",
   ])}`;
+}
+
+function encodePage(html: string, encoding: PageEncoding): Buffer {
+  return encoding === "utf-8" ? Buffer.from(`${BOM}${html}`) : iconv.encode(html, encoding);
 }
 
 function page(title: string, paragraphs: readonly string[], encoding: PageEncoding): Buffer {
@@ -58,115 +70,37 @@ function page(title: string, paragraphs: readonly string[], encoding: PageEncodi
     ...paragraphs.map((text) => `<P>${text}</P>`),
     "</BODY></HTML>",
   ]);
-  return encoding === "utf-8" ? Buffer.from(`${BOM}${html}`) : iconv.encode(html, encoding);
+  return encodePage(html, encoding);
 }
+
+/** An entry name as the vendor's archiver writes it: code page 866, no UTF-8 flag. */
+export const cp866 = (name: string) => iconv.encode(name, "cp866");
 
 /** The update package of `version`, as bytes. */
 export function updatePackage(options: UpdatePackageOptions): Buffer {
   const { code, version, fromVersions, updateDate = "2024-03-15", pageEncoding = "utf-8" } = options;
   const cfu = options.cfu ?? Buffer.from(`${code} ${version}\n`);
-  const updInfo = formatUpdInfo({ version, fromVersions: [...fromVersions], updateDate }).replace(BOM, "");
+  const updInfo = writeUpdInfo({ version, fromVersions, updateDate }, { bom: false });
   const howTo = page(
     `${CONFIGURATION_TITLE}, версия ${version}`,
     [`Обновление с версий ${fromVersions.join(", ")} до версии ${version}.`, "Файл обновления: 1cv8.cfu."],
     pageEncoding,
   );
-  const whatsNew = page(
-    `Новое в версии ${version}`,
-    ["Отпуска по графику считаются с учётом праздников.", "Табель заполняется по сменам."],
-    pageEncoding,
-  );
-  return writeZip(
-    [
-      { name: "1cv8.mft", data: Buffer.from(manifest(code, version)) },
-      { name: "1cv8upd.htm", data: howTo },
-      { name: "UpdInfo.txt", data: Buffer.from(updInfo), text: true },
-      { name: whatsNewName(version), data: whatsNew },
-      { name: "1cv8.cfu", data: cfu, stored: true },
-    ],
-    new Date(`${updateDate}T12:00:00Z`),
-  );
-}
-
-// --- The zip records (APPNOTE 4.3), without the UTF-8 flag. ---
-
-const MADE_BY_FAT_2_0 = 20;
-/** MS-DOS "archive" attribute, with rw-rw-rw- in the high word, as the vendor's archiver writes. */
-const EXTERNAL_ATTRIBUTES = 0x81b60020;
-const STORED = 0;
-const DEFLATED = 8;
-
-interface ZipEntry {
-  readonly name: string;
-  readonly data: Buffer;
-  readonly stored?: boolean;
-  /** Marked as text in the central directory, as the vendor's archiver marks UpdInfo.txt. */
-  readonly text?: boolean;
-}
-
-function dosDateTime(at: Date): { date: number; time: number } {
-  return {
-    date: ((at.getUTCFullYear() - 1980) << 9) | ((at.getUTCMonth() + 1) << 5) | at.getUTCDate(),
-    time: (at.getUTCHours() << 11) | (at.getUTCMinutes() << 5) | (at.getUTCSeconds() >> 1),
-  };
-}
-
-/** The "extended timestamp" extra field with the modification time. */
-function unixTime(at: Date): Buffer {
-  const field = Buffer.alloc(9);
-  field.writeUInt16LE(0x5455, 0);
-  field.writeUInt16LE(5, 2);
-  field.writeUInt8(1, 4);
-  field.writeUInt32LE(Math.floor(at.getTime() / 1000), 5);
-  return field;
-}
-
-function writeZip(entries: readonly ZipEntry[], modified: Date): Buffer {
-  const { date, time } = dosDateTime(modified);
-  const extra = unixTime(modified);
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = iconv.encode(entry.name, "cp866");
-    const method = entry.stored ? STORED : DEFLATED;
-    const body = entry.stored ? entry.data : deflateRawSync(entry.data);
-    const needed = entry.stored ? 10 : 20;
-    const crc = crc32(entry.data);
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(needed, 4);
-    local.writeUInt16LE(0, 6); // flags: no UTF-8 names, no data descriptor
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(extra.length, 28);
-    locals.push(local, name, extra, body);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(MADE_BY_FAT_2_0, 4);
-    local.copy(central, 6, 4, 30); // needed .. extra length, the same as the local header's
-    central.writeUInt16LE(0, 32); // comment length
-    central.writeUInt16LE(0, 34); // disk
-    central.writeUInt16LE(entry.text ? 1 : 0, 36); // internal attributes
-    central.writeUInt32LE(EXTERNAL_ATTRIBUTES, 38);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name, extra);
-
-    offset += local.length + name.length + extra.length + body.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  const whatsNew =
+    options.whatsNewHtml === undefined
+      ? page(
+          `Новое в версии ${version}`,
+          ["Отпуска по графику считаются с учётом праздников.", "Табель заполняется по сменам."],
+          pageEncoding,
+        )
+      : encodePage(options.whatsNewHtml, pageEncoding);
+  const mft = manifest(options.name ?? "КадровыйУчёт", options.destination ?? `1C\\${code}`, version);
+  const entries: ZipWriterEntry[] = [
+    { name: cp866("1cv8.mft"), data: Buffer.from(mft) },
+    { name: cp866("1cv8upd.htm"), data: howTo },
+    { name: cp866("UpdInfo.txt"), data: updInfo, text: true },
+    { name: cp866(whatsNewName(version)), data: whatsNew },
+    { name: cp866("1cv8.cfu"), data: cfu, stored: true },
+  ];
+  return writeZip(options.entries ? options.entries(entries) : entries, new Date(`${updateDate}T12:00:00Z`));
 }

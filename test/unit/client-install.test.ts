@@ -20,6 +20,7 @@ import {
   installPackage,
   isFileInstalled,
   isInside,
+  manifestFolder,
   planTemplates,
   scanTemplates,
   sweepTemporaryFolders,
@@ -27,7 +28,7 @@ import {
 } from "../../src/client/templates.ts";
 import { unpackZip } from "../../src/client/unzip.ts";
 import { isCode } from "../../src/domain/catalogue.ts";
-import { formatUpdInfo } from "../../src/domain/upd-info.ts";
+import { writeUpdInfo } from "../../src/formats/onec/upd-info.ts";
 import { sha256 } from "../support/hash.ts";
 import { updatePackage, whatsNewName } from "../support/update-package.ts";
 import { zip } from "../support/zip.ts";
@@ -74,8 +75,9 @@ describe("unpacking and installing packages", () => {
       await zip([
         {
           name: "UpdInfo.txt",
-          data: Buffer.from(
-            formatUpdInfo({ version: "1.0.0.2", fromVersions: ["1.0.0.1"], updateDate: null }),
+          data: writeUpdInfo(
+            { version: "1.0.0.2", fromVersions: ["1.0.0.1"], updateDate: null },
+            { bom: true },
           ),
         },
         { name: "1cv8.cfu", data: randomBytes(100) },
@@ -121,8 +123,8 @@ describe("unpacking and installing packages", () => {
     ];
     for (const { version, from, minPlatformVersion } of versions) {
       const file = join(work, `platform-${version}.zip`);
-      const updInfo = formatUpdInfo({ version, fromVersions: [from], updateDate: null });
-      writeFileSync(file, await zip([{ name: "UpdInfo.txt", data: Buffer.from(updInfo) }]));
+      const updInfo = writeUpdInfo({ version, fromVersions: [from], updateDate: null }, { bom: true });
+      writeFileSync(file, await zip([{ name: "UpdInfo.txt", data: updInfo }]));
       const folder = templateFolder(root, "vendor", "CFG", version);
       const files = await installPackage(file, folder, version, { root, minPlatformVersion });
       assert.deepEqual(files, ["UpdInfo.txt"], "the record is not one of the package's files");
@@ -142,6 +144,50 @@ describe("unpacking and installing packages", () => {
     assert.equal(tooOld.status, "update-available");
     assert.deepEqual(tooOld.platformUpgrade, { requiredVersion: "8.3.5.1" });
     assert.equal(planTemplates(folders, { version: "1.0.0.1", platform: "8.3.5.1" }).platformUpgrade, null);
+  });
+});
+
+describe("the templates layout from the package's manifest", () => {
+  it("installs into <vendor folder>/<code>/<x_y_z_w> from Destination=1C\\HRM, whatever the server calls the vendor", async () => {
+    const root = join(work, "tmplts-manifest");
+    const file = join(work, "manifest-package.zip");
+    writeFileSync(file, updatePackage({ code: "HRM", version: "3.0.11.36", fromVersions: ["3.0.10.32"] }));
+    const folder = await manifestFolder(file, root, "HRM", "3.0.11.36");
+    assert.equal(folder, join(root, "1c", "HRM", "3_0_11_36"));
+    await installPackage(file, folder!, "3.0.11.36", { root });
+    assert.deepEqual(readdirSync(join(root, "1c", "HRM", "3_0_11_36")).sort(), [
+      "1cv8.cfu",
+      "1cv8.mft",
+      "1cv8upd.htm",
+      "UpdInfo.txt",
+      whatsNewName("3.0.11.36"),
+    ]);
+    assert.equal(await manifestFolder(file, root, "hrm", "3.0.11.36"), folder, "the code in any letter case");
+  });
+
+  it("refuses a package whose manifest names another configuration, and keeps the folder of one without a manifest", async () => {
+    const root = join(work, "tmplts-manifest-other");
+    const other = join(work, "other-package.zip");
+    writeFileSync(
+      other,
+      updatePackage({ code: "HRM", version: "3.0.11.36", fromVersions: [], destination: "1C\\Accounting" }),
+    );
+    await assert.rejects(
+      manifestFolder(other, root, "HRM", "3.0.11.36"),
+      (error: unknown) =>
+        error instanceof ClientError &&
+        error.exitCode === EXIT.verification &&
+        /installs into 1c\\Accounting, a folder of another configuration/.test(error.message),
+    );
+    const bare = join(work, "bare-package.zip");
+    writeFileSync(
+      bare,
+      await zip([
+        { name: "UpdInfo.txt", data: Buffer.from("Version=1.0.0.2\r\nFromVersions=\r\nUpdateDate=\r\n") },
+      ]),
+    );
+    assert.equal(await manifestFolder(bare, root, "CFG", "1.0.0.2"), null);
+    assert.ok(!existsSync(root), "nothing written");
   });
 });
 

@@ -84,8 +84,8 @@ describe("module layering", () => {
     assert.ok(imports.some((entry) => landsIn(entry) === "contract" && !entry.typeOnly));
   });
 
-  it("the client imports only the client, the domain, the API contract and packages", () => {
-    const allowed = new Set(["client", "domain", "contract"]);
+  it("the client imports only the client, the domain, the API contract, the file formats and packages", () => {
+    const allowed = new Set(["client", "domain", "contract", "formats"]);
     const stray = importsOfFolder("client").filter((entry) => {
       const folder = landsIn(entry);
       return folder !== null && !allowed.has(folder);
@@ -113,6 +113,14 @@ describe("module layering", () => {
       (entry) => !entry.typeOnly && entry.specifier.startsWith("@sinclair/typebox"),
     );
     assert.deepEqual(building.map(describeImport), []);
+  });
+
+  it("the file formats import only the formats, the domain and packages", () => {
+    const stray = importsOfFolder("formats").filter((entry) => {
+      const folder = landsIn(entry);
+      return folder !== null && folder !== "formats" && folder !== "domain";
+    });
+    assert.deepEqual(stray.map(describeImport), []);
   });
 
   it("the domain imports only the domain and packages, and the contract's types", () => {

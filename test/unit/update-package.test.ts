@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { parseUpdInfo } from "../../src/domain/upd-info.ts";
+import { readUpdInfo } from "../../src/formats/onec/upd-info.ts";
 import { updatePackage, whatsNewName } from "../support/update-package.ts";
 
 interface RawEntry {
@@ -114,7 +114,7 @@ describe("a built update package (1cv8.zip)", () => {
       text,
       /^Version=3\.0\.11\.36\r\nFromVersions=;3\.0\.10\.32;3\.0\.11\.34;\r\nUpdateDate=\d\d\.\d\d\.\d{4}\r\n$/,
     );
-    assert.deepEqual(parseUpdInfo(text).fromVersions, ["3.0.10.32", "3.0.11.34"]);
+    assert.deepEqual(readUpdInfo(updInfo.data).fromVersions, ["3.0.10.32", "3.0.11.34"]);
     assert.equal(updInfo.internalAttributes & 1, 1);
   });
 

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { AppError } from "../../src/domain/errors.ts";
 import { describeUpdatePlan } from "../../src/domain/plan-description.ts";
-import { parseUpdateList } from "../../src/domain/update-list.ts";
 import {
   type PlannableRelease,
   planUpdate,
@@ -11,6 +10,7 @@ import {
   type UpdatePlan,
 } from "../../src/domain/update-planner.ts";
 import { compareVersions } from "../../src/domain/version.ts";
+import { readUpdateList } from "../../src/formats/onec/update-list.ts";
 
 interface TestRelease extends PlannableRelease {
   readonly label: string;
@@ -382,8 +382,7 @@ describe("planUpdate", () => {
 });
 
 describe("the real 1C update list (v8upd11.xml, 54 updates)", () => {
-  const xml = readFileSync(new URL("../fixtures/1c/v8upd11.xml", import.meta.url), "utf8");
-  const list = parseUpdateList(xml);
+  const list = readUpdateList(readFileSync(new URL("../fixtures/1c/v8upd11.xml", import.meta.url)));
   const releases = list.updates;
   const graph = new ReleaseGraph(releases);
   const newest = "3.0.23.148";
@@ -583,71 +582,6 @@ describe("the real 1C update list (v8upd11.xml, 54 updates)", () => {
       // When the walk is a shortest chain, the newest-first tie-break must give the very same chain.
       if (walked.length === plan.steps.length) assert.deepEqual(versionsOf(plan), walked, from);
     }
-  });
-});
-
-describe("parseUpdateList", () => {
-  const wrap = (body: string) =>
-    `\uFEFF<?xml version="1.0" encoding="UTF-8" ?>\r\n<v8u:updateList xmlns:v8u="http://v8.1c.ru/configuration-updates" version="1.1">\r\n${body}</v8u:updateList>`;
-  const update = (inner: string) =>
-    `<v8u:update configuration="Бухгалтерия &quot;ПРОФ&quot;">\r\n<v8u:vendor>Фирма "1С" &amp; Ко</v8u:vendor>\r\n<v8u:file>1c/Acc/3_0_52_32/1cv8.zip</v8u:file>\r\n${inner}</v8u:update>\r\n`;
-
-  it("reads the date, entities, non-breaking digit groups and an optional platform", () => {
-    const list = parseUpdateList(
-      wrap(
-        `<v8u:date>01.02.2020T10:00:00</v8u:date>\r\n${update(
-          `<v8u:size>1\u00A0234 567</v8u:size>\r\n<v8u:version platform="8.3.14.1993">3.0.52.32</v8u:version>\r\n<v8u:target>3.0.51.20</v8u:target>\r\n<v8u:target>3.0.52.10</v8u:target>\r\n`,
-        )}${update("<v8u:size>42</v8u:size><v8u:version>3.0.52.33</v8u:version>")}`,
-      ),
-    );
-    assert.equal(list.date, "01.02.2020T10:00:00");
-    assert.deepEqual(list.updates, [
-      {
-        configuration: 'Бухгалтерия "ПРОФ"',
-        vendor: 'Фирма "1С" & Ко',
-        file: "1c/Acc/3_0_52_32/1cv8.zip",
-        size: 1234567,
-        version: "3.0.52.32",
-        minPlatformVersion: "8.3.14.1993",
-        updateFrom: ["3.0.51.20", "3.0.52.10"],
-      },
-      {
-        configuration: 'Бухгалтерия "ПРОФ"',
-        vendor: 'Фирма "1С" & Ко',
-        file: "1c/Acc/3_0_52_32/1cv8.zip",
-        size: 42,
-        version: "3.0.52.33",
-        minPlatformVersion: null,
-        updateFrom: [],
-      },
-    ]);
-  });
-
-  it("accepts an empty list without a date", () => {
-    assert.deepEqual(parseUpdateList(wrap("")), { date: null, updates: [] });
-  });
-
-  it("rejects documents that are not update lists or miss required fields", () => {
-    const invalidList = (xml: string) =>
-      assertAppError(() => parseUpdateList(xml), "bad_request", "invalid_update_list");
-    invalidList("<html><body>Not found</body></html>");
-    invalidList(wrap(update("<v8u:size>42</v8u:size>")));
-    invalidList(wrap(update("<v8u:size>4 2x</v8u:size><v8u:version>3.0.52.33</v8u:version>")));
-    invalidList(wrap(update("<v8u:version>3.0.52.33</v8u:version>")));
-  });
-
-  it("rejects malformed versions with invalid_version", () => {
-    const invalidVersion = (inner: string, field: string) =>
-      assertAppError(() => parseUpdateList(wrap(update(inner))), "bad_request", "invalid_version", field);
-    invalidVersion("<v8u:size>1</v8u:size><v8u:version>3.0.52</v8u:version>", "update #1 <version>");
-    invalidVersion(
-      '<v8u:size>1</v8u:size><v8u:version platform="8.3">3.0.52.1</v8u:version>',
-      "update #1 platform",
-    );
-    invalidVersion(
-      "<v8u:size>1</v8u:size><v8u:version>3.0.52.1</v8u:version><v8u:target>3.0.x.1</v8u:target>",
-      "update #1 <target> #1",
-    );
   });
 });
 

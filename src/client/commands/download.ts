@@ -10,10 +10,13 @@ import type { Output } from "../output.ts";
 import { openSession, openVerifiedUpdater } from "../session.ts";
 import {
   configurationFolder,
+  hasTemplate,
   installFile,
   installPackage,
   isFileInstalled,
-  isInstalled,
+  manifestFolder,
+  scanTemplates,
+  sweepTemplates,
   sweepTemporaryFolders,
   versionFolder,
 } from "../templates.ts";
@@ -66,12 +69,15 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   }
   // A server from before package formats serves 1c configurations only.
   const asFile = (plan.packageFormat ?? DEFAULT_PACKAGE_FORMAT) === "file";
+  mkdirSync(templates, { recursive: true });
+  if (asFile) sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
+  else sweepTemplates(templates, plan.configuration);
+  // A 1c package installs where its manifest says: any vendor folder may hold a step already.
+  const installedTemplates = asFile ? [] : scanTemplates(templates, plan.configuration);
   const alreadyInstalled = async (step: PlanStep, folder: string) =>
     asFile && step.distribution
       ? isFileInstalled(folder, step.distribution.fileName, step.distribution)
-      : isInstalled(folder, step.version);
-  mkdirSync(templates, { recursive: true });
-  sweepTemporaryFolders(templates, configuration.vendor, plan.configuration);
+      : hasTemplate(installedTemplates, step.version);
   const missing: { step: PlanStep; folder: string }[] = [];
   for (const step of plan.steps) {
     const folder = versionFolder(dir, step.version);
@@ -109,8 +115,19 @@ export async function download(out: Output, options: DownloadOptions): Promise<n
   } finally {
     out.close();
   }
+  // Where each package installs is read from its manifest before the first is unpacked.
+  const placed = asFile
+    ? fetched
+    : await Promise.all(
+        fetched.map(async (item) => ({
+          ...item,
+          folder:
+            (await manifestFolder(item.file, templates, plan.configuration, item.step.version)) ??
+            item.folder,
+        })),
+      );
   const installed: string[] = [];
-  for (const { step, file, folder } of fetched) {
+  for (const { step, file, folder } of placed) {
     const files = asFile
       ? await installFile(file, folder, step.distribution!.fileName, { root: templates })
       : await installPackage(file, folder, step.version, {

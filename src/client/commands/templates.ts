@@ -1,28 +1,56 @@
-/** templates: lists the local templates directory and the chain through it, offline. */
+/**
+ * templates: lists the local templates directory and, for an installed version, the chain through
+ * it, offline. Every folder counts, whoever installed it (this client or the 1C program itself):
+ * its update-from versions come from its own UpdInfo.txt.
+ */
 import { resolve } from "node:path";
 import { countOf } from "../../domain/text.ts";
 import { EXIT } from "../errors.ts";
 import type { Output } from "../output.ts";
-import { planTemplates, scanTemplates } from "../templates.ts";
+import { planTemplates, scanTemplates, type TemplateFolder } from "../templates.ts";
 
-export function templates(
-  out: Output,
-  options: { templates: string; configuration: string; version: string; target?: string; platform?: string },
-): number {
+export interface TemplatesOptions {
+  templates: string;
+  /** Only this configuration's templates; all of them when left out. */
+  configuration?: string;
+  /** The installed version: with a configuration, the chain from it is shown. */
+  version?: string;
+  target?: string;
+  platform?: string;
+}
+
+function describe(folder: TemplateFolder, withCode: boolean): string {
+  const info = folder.info;
+  const from = info?.fromVersions.length ? `from ${info.fromVersions.join(", ")}` : "";
+  const date = info?.updateDate ? `dated ${info.updateDate}` : "";
+  const problem = folder.problem ? `UNUSABLE: ${folder.problem}` : "";
+  const where = withCode ? `${folder.vendor}/${folder.code}` : folder.vendor;
+  return `  ${folder.folderVersion}  ${where}  ${[from, date, problem].filter(Boolean).join("  ")}`;
+}
+
+export function templates(out: Output, options: TemplatesOptions): number {
   const root = resolve(options.templates);
   const folders = scanTemplates(root, options.configuration);
-  out.info(`Templates of ${options.configuration} in ${root}:`);
+  out.info(
+    options.configuration ? `Templates of ${options.configuration} in ${root}:` : `Templates in ${root}:`,
+  );
   if (folders.length === 0) out.info("  (none)");
-  for (const folder of folders) {
-    const info = folder.info;
-    const from = info?.fromVersions.length ? `from ${info.fromVersions.join(", ")}` : "";
-    const date = info?.updateDate ? `dated ${info.updateDate}` : "";
-    const problem = folder.problem ? `UNUSABLE: ${folder.problem}` : "";
-    out.info(
-      `  ${folder.folderVersion}  ${folder.vendor}  ${[from, date, problem].filter(Boolean).join("  ")}`,
-    );
+  for (const folder of folders) out.info(describe(folder, options.configuration === undefined));
+  const listed = folders.map((f) => ({
+    vendor: f.vendor,
+    code: f.code,
+    path: f.path,
+    version: f.folderVersion,
+    fromVersions: f.info?.fromVersions ?? null,
+    updateDate: f.info?.updateDate ?? null,
+    minPlatformVersion: f.minPlatformVersion,
+    problem: f.problem,
+  }));
+  if (!options.configuration || !options.version) {
+    out.event("templates", { folders: listed, plan: null });
+    return EXIT.ok;
   }
-  const plan = planTemplates(folders, options);
+  const plan = planTemplates(folders, { ...options, version: options.version });
   out.info("");
   if (plan.status === "up-to-date")
     out.info(`${plan.from} is up to date with the templates (newest ${plan.to ?? "none"}).`);
@@ -40,15 +68,7 @@ export function templates(
     }
   }
   out.event("templates", {
-    folders: folders.map((f) => ({
-      vendor: f.vendor,
-      path: f.path,
-      version: f.folderVersion,
-      fromVersions: f.info?.fromVersions ?? null,
-      updateDate: f.info?.updateDate ?? null,
-      minPlatformVersion: f.minPlatformVersion,
-      problem: f.problem,
-    })),
+    folders: listed,
     plan: {
       status: plan.status,
       from: plan.from,

@@ -112,6 +112,25 @@ export function catalogueRepository(db: Kysely<Database>) {
       return row && toConfiguration(row);
     },
 
+    /** The configuration of this program name (a 1C configuration's own name, as its manifest says). */
+    async findConfigurationByProgramName(programName: string): Promise<Configuration | undefined> {
+      const row = await db
+        .selectFrom("configurations")
+        .selectAll()
+        .where("program_name", "=", programName)
+        .orderBy("code")
+        .executeTakeFirst();
+      return row && toConfiguration(row);
+    },
+
+    async setConfigurationProgramName(code: string, programName: string): Promise<void> {
+      await db
+        .updateTable("configurations")
+        .set({ program_name: programName })
+        .where("code", "=", code)
+        .execute();
+    },
+
     async configurationExists(code: string): Promise<boolean> {
       const row = await db
         .selectFrom("configurations")
@@ -300,6 +319,25 @@ export function catalogueRepository(db: Kysely<Database>) {
           published_at: release.publishedAt,
           withdrawn_at: null,
         })
+        .execute();
+    },
+
+    /** What an import may change of a release: its date, the versions it updates from, minimum platform, documents. */
+    async updateRelease(
+      id: string,
+      fields: Pick<StoredRelease, "releasedOn" | "updateFrom" | "minPlatformVersion"> & {
+        documents: ReleaseDocuments;
+      },
+    ): Promise<void> {
+      await db
+        .updateTable("releases")
+        .set({
+          released_on: fields.releasedOn,
+          update_from: JSON.stringify(fields.updateFrom),
+          min_platform_version: fields.minPlatformVersion,
+          documents: JSON.stringify(fields.documents),
+        })
+        .where("id", "=", id)
         .execute();
     },
 

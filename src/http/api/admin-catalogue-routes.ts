@@ -134,7 +134,7 @@ export const adminCatalogueRoutes =
             description:
               "Refused with 422 when the file is empty (empty_file), when the kind does not fit the configuration " +
               "(distribution_kind_not_allowed), and for the update of a 1c configuration when it is not a 1C update " +
-              "package of the release's version (not_a_package, package_unsafe_path, package_without_updinfo, " +
+              "package of the release's version (not_a_package, package_unsafe_path, package_too_large, package_without_updinfo, " +
               "invalid_upd_info, package_version_mismatch); with 409 release_files_immutable when a published or " +
               "withdrawn release already has a file of this kind.",
             params: DistributionUploadParams,

@@ -43,6 +43,8 @@ export function createCatalogueService(deps: CatalogueDeps) {
     requireConfiguration: records.requireConfiguration,
     requireProduct: records.requireProduct,
     onChange,
+    /** Tells the listeners that a change committed elsewhere (an import) altered the configuration's published catalogue. */
+    announceChange: changed,
     ...configurations,
     ...createProducts({ db, clock }),
     ...createReleases({ db, clock, catalogue, records, changed }),

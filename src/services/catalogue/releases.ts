@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Release, ReleaseWithDocuments } from "../../contract/catalogue.ts";
+import type { PublishedReleaseSummary, Release, ReleaseWithDocuments } from "../../contract/catalogue.ts";
 import { conflictOnDuplicate } from "../../db/errors.ts";
 import { type CatalogueRepository, type StoredRelease, toRelease } from "../../db/repositories/catalogue.ts";
 import { inTransaction } from "../../db/repositories/index.ts";
@@ -29,7 +29,8 @@ export interface NewRelease {
   readonly documents?: ReleaseDocuments;
 }
 
-const MAX_DOCUMENT_LENGTH = 1_000_000;
+/** The longest Markdown document a release holds. */
+export const MAX_DOCUMENT_LENGTH = 1_000_000;
 
 function validateDocuments(documents: unknown): ReleaseDocuments {
   if (documents === undefined || documents === null) return {};
@@ -106,6 +107,11 @@ export function createReleases(deps: ReleasesDeps) {
   }
 
   return {
+    /** The latest published releases of the whole catalogue, for everyone (the home page). */
+    latestPublishedReleases(limit = 8): Promise<PublishedReleaseSummary[]> {
+      return catalogue.latestPublishedReleases(limit);
+    },
+
     async createRelease(input: NewRelease, actorId: string | null): Promise<ReleaseWithDocuments> {
       const configuration = await records.requireConfiguration(
         validateCode(input.configuration, "configuration code"),

@@ -1,17 +1,17 @@
 /**
  * Checks an uploaded 1C update package where the blob store keeps it, before its row is written:
  * what the client needs to install it into the templates directory (src/client/templates.ts) is a
- * readable zip whose entry names stay inside the folder, with an UpdInfo.txt at its root naming the
- * release's own version. Only UpdInfo.txt is decompressed.
+ * zip that the shared safe reader (src/formats/zip.ts) accepts, with an UpdInfo.txt at its root
+ * naming the release's own version. Only UpdInfo.txt is decompressed.
  */
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
-import { AppError, unprocessable } from "../../domain/errors.ts";
-import { parseUpdInfo } from "../../domain/upd-info.ts";
-import { zipEntryName } from "../../domain/zip-entry-name.ts";
+import { unprocessable } from "../../domain/errors.ts";
+import { FormatError } from "../../formats/format-error.ts";
+import { readUpdInfo, UPD_INFO_FILE } from "../../formats/onec/upd-info.ts";
+import { openSafeZip, type SafeZip } from "../../formats/zip.ts";
 import type { BlobStore } from "../../storage/blob-store.ts";
 
-const UPD_INFO = "UpdInfo.txt";
 /** The real file is three short lines; anything much larger is not one. */
 const MAX_UPD_INFO_BYTES = 64 * 1024;
 
@@ -30,67 +30,29 @@ class BlobReader extends yauzl.RandomAccessReader {
   }
 }
 
-async function readLimited(stream: Readable, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      stream.destroy();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
+/** The problem a refused zip is answered with, by what the safe reader found. */
+function zipProblem(error: FormatError, version: string) {
+  if (error.problem === "unsafe-entry") {
+    return unprocessable("package_unsafe_path", `The package cannot be unpacked safely: ${error.reason}`, {
+      entry: error.entry,
+    });
   }
-  return Buffer.concat(chunks);
+  if (error.problem === "too-large") {
+    return unprocessable("package_too_large", `The package looks like a zip bomb: ${error.reason}`);
+  }
+  return unprocessable(
+    "not_a_package",
+    `The update of ${version} must be a 1C update package (a zip file such as 1cv8.zip); ${error.reason}`,
+  );
 }
 
-const notAPackage = (version: string, reason: string) =>
-  unprocessable(
-    "not_a_package",
-    `The update of ${version} must be a 1C update package (a zip file such as 1cv8.zip); ${reason}.`,
-  );
-
-/** Reads the entries, refusing an unsafe name; resolves to UpdInfo.txt's bytes, or null without one. */
-function readUpdInfoEntry(zip: yauzl.ZipFile, version: string): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    let found: Buffer | null = null;
-    const fail = (error: unknown) => {
-      zip.close();
-      reject(error instanceof AppError ? error : notAPackage(version, `the zip is damaged: ${error}`));
-    };
-    zip.on("error", fail);
-    zip.on("end", () => resolve(found));
-    zip.on("entry", (entry: yauzl.Entry) => {
-      const name = zipEntryName(entry.fileNameRaw as Buffer, entry.generalPurposeBitFlag);
-      const problem = yauzl.validateFileName(name);
-      if (problem) {
-        fail(
-          unprocessable(
-            "package_unsafe_path",
-            `The package holds the entry ${JSON.stringify(name)}, which cannot be unpacked safely (${problem}).`,
-            { entry: name },
-          ),
-        );
-        return;
-      }
-      if (name !== UPD_INFO || found) {
-        zip.readEntry();
-        return;
-      }
-      zip
-        .openReadStreamPromise(entry)
-        .then((stream) => readLimited(stream, MAX_UPD_INFO_BYTES))
-        .then((bytes) => {
-          if (!bytes) {
-            throw unprocessable("invalid_upd_info", `The package's ${UPD_INFO} is larger than 64 KiB.`);
-          }
-          found = bytes;
-          zip.readEntry();
-        })
-        .catch(fail);
-    });
-    zip.readEntry();
-  });
+async function readUpdInfoBytes(zip: SafeZip): Promise<Buffer | null> {
+  const entry = zip.entries.find((candidate) => candidate.name === UPD_INFO_FILE);
+  if (!entry) return null;
+  if (entry.size > MAX_UPD_INFO_BYTES) {
+    throw unprocessable("invalid_upd_info", `The package's ${UPD_INFO_FILE} is larger than 64 KiB.`);
+  }
+  return zip.read(entry);
 }
 
 /** Refuses (422) a stored upload that is not the 1C update package of `version`. */
@@ -100,35 +62,36 @@ export async function checkUpdatePackage(
   size: number,
   version: string,
 ): Promise<void> {
-  let zip: yauzl.ZipFile;
+  let bytes: Buffer | null;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobReader(blobs, key), size, {
-      lazyEntries: true,
-      decodeStrings: false,
-      validateEntrySizes: true,
-      autoClose: true,
-    });
+    const zip = await openSafeZip({ reader: new BlobReader(blobs, key), size }, "the package");
+    try {
+      bytes = await readUpdInfoBytes(zip);
+    } finally {
+      zip.close();
+    }
   } catch (error) {
-    throw notAPackage(version, `these bytes are not a readable zip (${(error as Error).message})`);
+    throw error instanceof FormatError ? zipProblem(error, version) : error;
   }
-  const bytes = await readUpdInfoEntry(zip, version);
   if (!bytes) {
     throw unprocessable(
       "package_without_updinfo",
-      `The package holds no ${UPD_INFO} at its root, so no 1C program or client would recognise it as the update to ${version}.`,
+      `The package holds no ${UPD_INFO_FILE} at its root, so no 1C program or client would recognise it as the update to ${version}.`,
     );
   }
   let found: string;
   try {
-    found = parseUpdInfo(bytes.toString("utf8")).version;
+    found = readUpdInfo(bytes, `the package's ${UPD_INFO_FILE}`).version;
   } catch (error) {
-    if (error instanceof AppError) throw unprocessable("invalid_upd_info", error.message, error.details);
+    if (error instanceof FormatError) {
+      throw unprocessable("invalid_upd_info", error.message, { line: error.line });
+    }
     throw error;
   }
   if (found !== version) {
     throw unprocessable(
       "package_version_mismatch",
-      `The package's ${UPD_INFO} says Version=${found}, but the release is ${version}.`,
+      `The package's ${UPD_INFO_FILE} says Version=${found}, but the release is ${version}.`,
       { expected: version, found },
     );
   }
