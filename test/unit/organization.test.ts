@@ -80,8 +80,20 @@ describe("validateOrganization", () => {
     assert.deepEqual(fieldsOf({ ...valid, name: ["x"], head: { a: 1 } }), ["name", "head"]);
   });
 
-  it("rejects overlong text", () => {
+  it("rejects overlong text, and takes text of exactly the limit", () => {
     assert.deepEqual(fieldsOf({ ...valid, address: "x".repeat(301) }), ["address"]);
+    assert.equal(
+      validateOrganization({ ...valid, address: "x".repeat(300) }, TODAY).address,
+      "x".repeat(300),
+    );
+  });
+
+  it("takes a number only where it is a whole one, and only as the spelling of that number", () => {
+    assert.equal(validateOrganization({ ...valid, postalCode: 101000 }, TODAY).postalCode, "101000");
+    assert.deepEqual(fieldsOf({ ...valid, postalCode: Number.NaN, activity: 1.5 }), [
+      "activity",
+      "postalCode",
+    ]);
   });
 
   it("checks the purchase date is a real date not after today", () => {
@@ -103,9 +115,19 @@ describe("validateOrganization", () => {
   });
 
   it("checks the e-mail address is plausible", () => {
-    for (const email of ["nobody", "a@b", "a b@c.d", "@c.de", "a@@c.de"]) {
+    for (const email of [
+      "nobody",
+      "a@b",
+      "a b@c.d",
+      "@c.de",
+      "a@@c.de",
+      "a@c.de x",
+      `${"a".repeat(250)}@c.de`,
+    ]) {
       assert.deepEqual(fieldsOf({ ...valid, email }), ["email"], email);
     }
+    const longest = `${"a".repeat(249)}@c.de`;
+    assert.equal(validateOrganization({ ...valid, email: `  ${longest} ` }, TODAY).email, longest);
   });
 
   it("checks the phone", () => {

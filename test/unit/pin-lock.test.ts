@@ -80,5 +80,13 @@ describe("attempts left and the later lock", () => {
       laterLock("2026-11-16T11:00:00.000Z", "2026-11-17T00:00:00.000Z"),
       "2026-11-17T00:00:00.000Z",
     );
+    assert.equal(
+      laterLock("2026-11-17T00:00:00.000Z", "2026-11-16T11:00:00.000Z"),
+      "2026-11-17T00:00:00.000Z",
+    );
+  });
+
+  it("holds no lock for an address or a number that never failed", () => {
+    assert.equal(runningLock(undefined, at("2026-11-16T10:00:00Z")), null);
   });
 });
