@@ -1,0 +1,34 @@
+import type { ComponentChildren } from "preact";
+import { Layout } from "../layout.tsx";
+import type { ViewContext } from "../view.ts";
+
+/** The pages of "My account", as tabs under the heading; the current one is marked. */
+export function AccountLayout(props: { view: ViewContext; title: string; children: ComponentChildren }) {
+  const { view, title } = props;
+  const { t } = view;
+  const pathname = view.path.split("?")[0];
+  const links = [
+    { href: "/account", label: t("account:nav.products") },
+    { href: "/account/organisation", label: t("account:nav.organisation") },
+    { href: "/account/devices", label: t("account:nav.devices") },
+    { href: "/account/password", label: t("account:nav.password") },
+  ];
+  return (
+    <Layout view={view} title={title}>
+      <p class="account-heading">{t("account:heading")}</p>
+      <nav class="account-nav" aria-label={t("account:nav.label")}>
+        <ul>
+          {links.map((link) => (
+            <li key={link.href}>
+              <a href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
+                {link.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <h1>{title}</h1>
+      {props.children}
+    </Layout>
+  );
+}
