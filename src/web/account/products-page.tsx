@@ -41,7 +41,7 @@ export function ProductsPage(props: { view: ViewContext; products: MyProduct[]; 
         <p class="muted">{t("account:products.empty")}</p>
       ) : (
         <div class="table-scroll">
-          <table class="data-table stack-on-phone">
+          <table class="data-table stack-on-phone wrapping-heads">
             <caption>{t("account:products.count", { count: products.length })}</caption>
             <thead>
               <tr>
@@ -56,10 +56,12 @@ export function ProductsPage(props: { view: ViewContext; products: MyProduct[]; 
             <tbody>
               {products.map((product) => (
                 <tr key={product.registrationNumber}>
-                  <td data-label={t("account:products.number")} class="mono">
-                    {product.registrationNumber}
+                  <td data-label={t("account:products.number")}>
+                    <span class="mono">{product.registrationNumber}</span>
                   </td>
-                  <td data-label={t("account:products.product")}>{product.product}</td>
+                  <td data-label={t("account:products.product")} class="nowrap">
+                    {product.product}
+                  </td>
                   <td data-label={t("account:products.edition")}>{product.edition.toUpperCase()}</td>
                   <td data-label={t("account:products.configurations")}>
                     <ul class="plain-list">
@@ -81,7 +83,7 @@ export function ProductsPage(props: { view: ViewContext; products: MyProduct[]; 
         </div>
       )}
       {canAdd && (
-        <p>
+        <p class="page-actions">
           <a class="button" href="/account/products/add">
             {t("account:products.add")}
           </a>

@@ -25,6 +25,7 @@ export function RegisterPage(props: { view: ViewContext; values?: FormValues; er
           {t("registration:register.haveLogin")}{" "}
           <a href="/sign-up">{t("registration:register.signUpLink")}</a>
         </p>
+        <p class="muted">{t("registration:register.allMandatory")}</p>
         <ErrorSummary view={view} errors={errors} labels={registrationLabels(view)} />
         <PostForm view={view} action="/register" class="stacked-form">
           <fieldset class="form-section">
@@ -32,7 +33,6 @@ export function RegisterPage(props: { view: ViewContext; values?: FormValues; er
             <NumberAndPinFields view={view} values={values} errors={errors} />
           </fieldset>
           <OrganizationFields view={view} values={values} errors={errors} />
-          <p class="muted">{t("registration:register.allMandatory")}</p>
           <button type="submit" class="button">
             {t("registration:register.submit")}
           </button>
