@@ -153,6 +153,7 @@ for (const dialect of await availableDialects()) {
           last = fieldError(wrong.body, "pin") ?? "";
           if (i === 0) assert.match(last, /^Неверный регистрационный номер или ПИН-код\. Осталось 4 попытки/);
           if (i === 3) assert.match(last, /Осталась 1 попытка/);
+          if (i === 4) assert.match(last, /Это была последняя попытка/);
           assert.ok(!wrong.body.includes("0000-0000-0000-0000"));
         }
         await page.get("/register");
@@ -251,6 +252,8 @@ for (const dialect of await availableDialects()) {
         const account = await page.get(added.headers.location as string);
         assert.match(account.body, new RegExp(`The product ${item.registrationNumber} is registered`));
         assert.match(account.body, /With its PIN/);
+        const profile = await page.get("/account/organisation");
+        assert.match(profile.body, /No organisation details are recorded for this account/);
 
         const taken = new PageClient(t, { "accept-language": "ru" });
         await taken.get("/sign-up");

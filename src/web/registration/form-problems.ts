@@ -55,9 +55,11 @@ export function pinRegistrationErrors(view: ViewContext, error: unknown): FormEr
     case "invalid_pin": {
       const left = details.attemptsLeft;
       const pin =
-        typeof left === "number"
-          ? t("registration:problems.invalidPinLeft", { count: left })
-          : t("registration:problems.invalidPin");
+        typeof left !== "number"
+          ? t("registration:problems.invalidPin")
+          : left > 0
+            ? t("registration:problems.invalidPinLeft", { count: left })
+            : t("registration:problems.invalidPinLast");
       return { fields: { pin } };
     }
     case "pin_locked":
