@@ -186,6 +186,38 @@ for (const dialect of await availableDialects()) {
         );
       });
 
+      it("refuses control characters, which no stored text may hold, except line breaks in the address", async () => {
+        const item = await issueRegistered(t, "ACC-BASIC");
+        const page = new PageClient(t, { "accept-language": "en" });
+        await page.get("/register");
+        const refused = await page.post(
+          "/register",
+          formOf(t, item.registrationNumber, item.pin!, {
+            name: "Romashka\u0000LLC",
+            address: "1 Garden St\r\nMoscow",
+          }),
+        );
+        assert.equal(refused.statusCode, 400);
+        assert.equal(fieldError(refused.body, "name"), "Remove the control characters from this field.");
+        assert.equal(fieldError(refused.body, "address"), undefined);
+        await page.get("/register");
+        const ok = await page.post(
+          "/register",
+          formOf(t, item.registrationNumber, item.pin!, { address: "1 Garden St\r\nMoscow" }),
+        );
+        assert.equal(ok.statusCode, 200, "a wrong character cost no PIN attempt");
+
+        await page.get("/sign-up");
+        const signUp = await page.post("/sign-up", {
+          login: "nul-mail",
+          email: "a\u0000@example.com",
+          password: "long-enough-1",
+          passwordAgain: "long-enough-1",
+        });
+        assert.equal(signUp.statusCode, 400);
+        assert.equal(await t.upkeep.services.accounts.findByLogin("nul-mail"), null);
+      });
+
       it("refuses a form posted without its CSRF token, registering nothing", async () => {
         const item = await issueRegistered(t, "ACC-BASIC");
         const page = new PageClient(t);

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, notFound } from "../../domain/errors.ts";
+import { controlCharacterProblem } from "../../domain/text.ts";
 import type { WebArea } from "../area.ts";
 import { formField } from "../forms.ts";
 import { type FormErrors, formErrorStatus, pinRegistrationErrors } from "../registration/form-problems.ts";
@@ -13,6 +14,13 @@ import { PasswordPage } from "./password-page.tsx";
 import { ProductsPage } from "./products-page.tsx";
 
 const query = (request: FastifyRequest) => request.query as Record<string, unknown>;
+
+/** A token's or session's id from the address; one no row can have (control characters) is simply not there. */
+function idParam(request: FastifyRequest): string {
+  const { id } = request.params as { id: string };
+  if (controlCharacterProblem(id, "line")) throw notFound("not_found", "There is no such device.");
+  return id;
+}
 
 /** The refusals of a password change a person can fix on the form. */
 function passwordErrors(view: ViewContext, error: unknown): FormErrors | null {
@@ -79,14 +87,12 @@ export const accountArea: WebArea = async (app, { services, rateLimits }) => {
   });
 
   app.post("/account/devices/tokens/:id/revoke", signedIn, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await services.accounts.revokeOwnToken(request.view.user!, id);
+    await services.accounts.revokeOwnToken(request.view.user!, idParam(request));
     return reply.redirect("/account/devices?revoked=token", 303);
   });
 
   app.post("/account/devices/sessions/:id/revoke", signedIn, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await services.sessions.revoke(request.view.user!.id, id);
+    await services.sessions.revoke(request.view.user!.id, idParam(request));
     return reply.redirect("/account/devices?revoked=session", 303);
   });
 

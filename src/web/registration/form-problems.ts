@@ -1,5 +1,6 @@
 import { AppError } from "../../domain/errors.ts";
 import { type FieldProblem, MAX_TEXT_LENGTH, MAX_WORKSTATIONS } from "../../domain/organization.ts";
+import { controlCharacterProblem } from "../../domain/text.ts";
 import type { ViewContext } from "../view.ts";
 
 /** Errors of one posted form, already in the user's language: per field, and one for the whole form. */
@@ -9,6 +10,24 @@ export interface FormErrors {
 }
 
 export const NO_ERRORS: FormErrors = { fields: {} };
+
+/**
+ * Fields holding control characters, which no stored text may (the API refuses them before its
+ * use cases; a form is checked here the same way): only `freeText` fields may break lines.
+ */
+export function controlCharacterErrors(
+  view: ViewContext,
+  values: Readonly<Record<string, string>>,
+  freeText: readonly string[] = [],
+): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const [field, value] of Object.entries(values)) {
+    if (controlCharacterProblem(value, freeText.includes(field) ? "free" : "line")) {
+      fields[field] = view.t("registration:problems.controlCharacters");
+    }
+  }
+  return { fields };
+}
 
 /** One field's problem, as the domain words it in validation_failed, in the user's language. */
 function fieldProblemText(view: ViewContext, { field, message }: FieldProblem): string {

@@ -9,7 +9,12 @@ import { setSessionCookie } from "../session-cookie.ts";
 import type { ViewContext } from "../view.ts";
 import { COOKIES } from "../view.ts";
 import type { FormValues } from "./form-parts.tsx";
-import { type FormErrors, formErrorStatus, pinRegistrationErrors } from "./form-problems.ts";
+import {
+  controlCharacterErrors,
+  type FormErrors,
+  formErrorStatus,
+  pinRegistrationErrors,
+} from "./form-problems.ts";
 import { RegisterPage } from "./register-page.tsx";
 import { RegisteredPage } from "./registered-page.tsx";
 import { SignUpPage } from "./sign-up-page.tsx";
@@ -79,6 +84,10 @@ export const registrationArea: WebArea = async (app, { services, rateLimits }) =
       const view = request.view;
       const values = registrationValues(request);
       const { registrationNumber, ...organization } = values;
+      const unstorable = controlCharacterErrors(view, values, ["address"]);
+      if (Object.keys(unstorable.fields).length > 0) {
+        return render(reply, <RegisterPage view={view} values={values} errors={unstorable} />, 400);
+      }
       try {
         const registered = await services.registrations.register(
           { registrationNumber, pin: formField(request, "pin"), organization },
@@ -110,6 +119,7 @@ export const registrationArea: WebArea = async (app, { services, rateLimits }) =
       const values = { login: formField(request, "login").trim(), email: formField(request, "email").trim() };
       const password = formField(request, "password");
       const found = signUpProblems(view, values, password, formField(request, "passwordAgain"));
+      Object.assign(found.fields, controlCharacterErrors(view, values).fields);
       if (Object.keys(found.fields).length > 0) {
         return render(reply, <SignUpPage view={view} values={values} errors={found} />, 400);
       }
