@@ -2,6 +2,12 @@ import type { ComponentChildren } from "preact";
 import { Layout } from "../layout.tsx";
 import type { ViewContext } from "../view.ts";
 
+/** "page" on the tab's own page; "true" on the pages under it (adding a product is under the products). */
+function currentness(pathname: string | undefined, href: string): "page" | "true" | undefined {
+  if (pathname === href) return "page";
+  return href === "/account" && pathname?.startsWith("/account/products/") ? "true" : undefined;
+}
+
 /** The pages of "My account", as tabs under the heading; the current one is marked. */
 export function AccountLayout(props: { view: ViewContext; title: string; children: ComponentChildren }) {
   const { view, title } = props;
@@ -20,7 +26,7 @@ export function AccountLayout(props: { view: ViewContext; title: string; childre
         <ul>
           {links.map((link) => (
             <li key={link.href}>
-              <a href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
+              <a href={link.href} aria-current={currentness(pathname, link.href)}>
                 {link.label}
               </a>
             </li>
