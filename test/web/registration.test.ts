@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ORGANIZATION_FIELDS } from "../../src/domain/organization.ts";
-import { availableDialects, type TestApp } from "../support/harness.ts";
+import { availableDialects, startTestApp, type TestApp } from "../support/harness.ts";
 import {
   issue,
   issueRegistered,
@@ -229,6 +229,28 @@ for (const dialect of await availableDialects()) {
         assert.equal(forged.statusCode, 403);
         assert.equal(await t.upkeep.services.accounts.findByLogin(item.registrationNumber), null);
       });
+    });
+
+    it("throttles the forms' POSTs per address as the API's registration routes, with the 429 page", async () => {
+      const throttled = await startTestApp(dialect, {
+        rateLimits: { registration: { max: 2, timeWindow: 60_000 } },
+      });
+      try {
+        const page = new PageClient(throttled, { "accept-language": "ru" });
+        await page.get("/register");
+        const token = page.csrf();
+        const statuses = [];
+        for (let i = 0; i < 3; i++) {
+          statuses.push((await page.post("/register", { _csrf: token, registrationNumber: "1" })).statusCode);
+        }
+        assert.deepEqual(statuses, [400, 400, 429]);
+        assert.match(page.last!.body, /<html lang="ru">/);
+        await page.get("/sign-up");
+        const signUp = await page.post("/sign-up", { login: "x" });
+        assert.equal(signUp.statusCode, 400, "each route counts apart");
+      } finally {
+        await throttled.close();
+      }
     });
 
     describe("/sign-up", () => {
