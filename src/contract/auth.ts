@@ -19,3 +19,23 @@ export const MeSchema = Type.Object({
   email: Type.Union([Type.String(), Type.Null()]),
 });
 export type Me = Static<typeof MeSchema>;
+
+/** GET /api/v1/me/tokens: one bearer token of the signed-in account (never the token itself). */
+export const TokenListingSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String({ description: "The name the device or program gave at sign-in" }),
+  createdAt: Type.String(),
+  expiresAt: Type.String(),
+  current: Type.Boolean({ description: "The token this request carries" }),
+});
+export type TokenListingItem = Static<typeof TokenListingSchema>;
+export const TokenListSchema = Type.Array(TokenListingSchema);
+
+export const TokenParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** PUT /api/v1/me/password */
+export const PasswordChangeSchema = Type.Object({
+  currentPassword: Type.String({ maxLength: 256 }),
+  newPassword: Type.String({ maxLength: 256 }),
+});
+export type PasswordChange = Static<typeof PasswordChangeSchema>;

@@ -137,6 +137,28 @@ export const MyProductSchema = Type.Object({
   edition: Type.String(),
   configurations: Type.Array(Type.String()),
   support: Type.Object({ coveredThisMonth: Type.Boolean(), until: Nullable(Type.String()) }),
+  registeredBy: Type.Union([Type.Literal("pin"), Type.Literal("partner")], {
+    description: "How the number joined the account: with its PIN, or authorised by a partner",
+  }),
+  registeredByPartner: Nullable(
+    Type.String({ description: "The partner's name when a partner authorised it" }),
+  ),
 });
 export type MyProduct = Static<typeof MyProductSchema>;
 export const MyProductListSchema = Type.Array(MyProductSchema);
+
+/** GET /api/v1/me/organization: the organisation as its registration form recorded it. */
+export const OrganizationProfileSchema = Type.Object({
+  name: Type.String(),
+  activity: Type.String(),
+  postalCode: Type.String(),
+  address: Type.String({ [FREE_TEXT]: true }),
+  head: Type.String(),
+  responsiblePerson: Type.String(),
+  phone: Type.String(),
+  email: Type.String(),
+  purchasedFrom: Type.String(),
+  purchaseDate: Type.String(),
+  workstations: Type.Integer(),
+});
+export type OrganizationProfile = Static<typeof OrganizationProfileSchema>;

@@ -12,7 +12,7 @@ import type { Clock } from "../domain/clock.ts";
 import { validateLogin, validatePassword } from "../domain/credentials.ts";
 import { addDays } from "../domain/dates.ts";
 import { notActiveYetProblem } from "../domain/entitlement.ts";
-import { badRequest, conflict, notFound, unauthorized } from "../domain/errors.ts";
+import { badRequest, conflict, forbidden, notFound, unauthorized } from "../domain/errors.ts";
 import { REGISTRATION_NUMBER } from "../domain/pin.ts";
 import { isRole, type Role } from "../domain/roles.ts";
 import { isSafeDisplayName } from "../domain/text.ts";
@@ -41,6 +41,21 @@ export interface NewUser {
 }
 
 export type { ActivatedAccount, IssuedToken };
+
+/** One of the user's live tokens as its owner sees it; `current` marks the one the caller holds. */
+export interface OwnToken {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly current: boolean;
+}
+
+/** What a password change keeps: the token or web session that made it. */
+export interface KeptCredential {
+  readonly tokenHash?: string | null;
+  readonly sessionId?: string | null;
+}
 
 const TOKEN_PREFIX = "upk_";
 /**
@@ -193,6 +208,62 @@ export function createAccountsService(deps: AccountsDeps) {
       return changes.transaction(async (trx, changed) => {
         changed("token", key);
         return repositories(trx).users.revokeToken(key, clock.now().toISOString());
+      });
+    },
+
+    /** The user's tokens that still open the API (devices and programs that signed in), newest first. */
+    async listTokens(user: User, currentTokenHash: string | null = null): Promise<OwnToken[]> {
+      const tokens = await users.liveTokensOf(user.id, clock.now().toISOString());
+      return tokens.map(({ tokenHash, ...token }) => ({ ...token, current: tokenHash === currentTokenHash }));
+    },
+
+    /** Revokes one of the user's own tokens by its id: token_not_found for another's, a revoked or unknown one. */
+    async revokeOwnToken(user: User, tokenId: string): Promise<void> {
+      await changes.transaction(async (trx, changed) => {
+        const repos = repositories(trx);
+        const tokenHash = await repos.users.liveTokenHashOf(user.id, tokenId);
+        if (!tokenHash)
+          throw notFound("token_not_found", `There is no token ${tokenId}.`, { token: tokenId });
+        changed("token", tokenHash);
+        await repos.users.revokeToken(tokenHash, clock.now().toISOString());
+      });
+    },
+
+    /**
+     * Changes the password after checking the current one. Every other token and web session of
+     * the user ends with it (whoever may have learnt the old password is out); the one making the
+     * change stays. Audited.
+     */
+    async changePassword(
+      user: User,
+      input: { currentPassword: unknown; newPassword: unknown },
+      keep: KeptCredential = {},
+    ): Promise<{ endedTokens: number; endedSessions: number }> {
+      const newPassword = validatePassword(input.newPassword);
+      const stored = await users.findByLogin(user.login);
+      const current = typeof input.currentPassword === "string" ? input.currentPassword : "";
+      if (!stored || !(await verifyPassword(stored.passwordHash, current))) {
+        throw forbidden("wrong_current_password", "The current password is wrong.");
+      }
+      const passwordHash = await hashPassword(newPassword);
+      return changes.transaction(async (trx, changed) => {
+        const repos = repositories(trx);
+        const now = clock.now();
+        await repos.users.setPasswordHash(user.id, passwordHash);
+        let endedTokens = 0;
+        for (const tokenHash of await repos.users.liveTokenHashes(user.id)) {
+          if (tokenHash === keep.tokenHash) continue;
+          changed("token", tokenHash);
+          if (await repos.users.revokeToken(tokenHash, now.toISOString())) endedTokens++;
+        }
+        const endedSessions = await repos.webSessions.deleteAllOfUser(user.id, keep.sessionId ?? null);
+        await repos.audit.record(now, {
+          actorId: user.id,
+          action: "user.password_change",
+          subject: `user:${user.id}`,
+          details: { endedTokens, endedSessions },
+        });
+        return { endedTokens, endedSessions };
       });
     },
 

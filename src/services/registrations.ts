@@ -11,7 +11,13 @@ import { addMinutes } from "../domain/dates.ts";
 import { canRegisterProfWithPin, entitlementProblem, supportOf } from "../domain/entitlement.ts";
 import { forbidden } from "../domain/errors.ts";
 import { monthOf } from "../domain/months.ts";
-import { checkOrganization, emailProblem, formProblem, type Organization } from "../domain/organization.ts";
+import {
+  checkOrganization,
+  emailProblem,
+  formProblem,
+  ORGANIZATION_FIELDS,
+  type Organization,
+} from "../domain/organization.ts";
 import { alreadyRegistered, registrationNumberProblem, validateRegistrationNumber } from "../domain/pin.ts";
 import { generatePassword, hashPassword } from "../secrets/passwords.ts";
 import type { AccountsService, User } from "./accounts.ts";
@@ -51,6 +57,7 @@ export interface RegistrationsDeps {
 
 export function createRegistrationsService(deps: RegistrationsDeps) {
   const { db, clock, changes, accounts, numbers, entitlements } = deps;
+  const { holdings, organizations } = repositories(db);
 
   /** The PROF rule: a PROF/CORP number registers with its PIN only while covered this month. */
   async function assertProfRule(row: RegistrationNumberRow, product: Product, purchaseDate: string | null) {
@@ -184,20 +191,42 @@ export function createRegistrationsService(deps: RegistrationsDeps) {
       return (await this.myProducts(user)).find((p) => p.registrationNumber === number)!;
     },
 
-    /** The account's product table with each number's support status this month. */
+    /** The account's product table with each number's support status this month and how it joined. */
     async myProducts(user: User): Promise<MyProduct[]> {
       const { numbers: held, subscriptions } = await entitlements.holdings(user);
+      if (held.length === 0) return [];
+      const joined = new Map(
+        (await holdings.authorizationsOf(user.id)).map((a) => [a.registrationNumber, a] as const),
+      );
       const now = clock.now();
       return held.map((n) => {
         const status = supportOf(n, subscriptions, now);
+        const how = joined.get(n.registrationNumber);
+        const byPartner = how?.method === "partner";
         return {
           registrationNumber: n.registrationNumber,
           product: n.product,
           edition: n.edition,
           configurations: [...n.configurations],
           support: { coveredThisMonth: status.coveredThisMonth, until: status.until },
+          registeredBy: byPartner ? "partner" : "pin",
+          registeredByPartner: byPartner ? (how?.partnerName ?? null) : null,
         };
       });
+    },
+
+    /** The organisation the account was registered for, as its form recorded it; null for a login made first. */
+    async myOrganization(user: User): Promise<Organization | null> {
+      if (!user.organizationId) return null;
+      const details = await organizations.detailsOf(user.organizationId);
+      if (!details) return null;
+      const stored = JSON.parse(details) as Record<string, unknown>;
+      return Object.fromEntries(
+        ORGANIZATION_FIELDS.map((field) => [
+          field,
+          field === "workstations" ? Number(stored[field] ?? 0) : String(stored[field] ?? ""),
+        ]),
+      ) as unknown as Organization;
     },
   };
 }

@@ -6,6 +6,8 @@ export interface Formatters {
   date(isoDate: string): string;
   /** An instant (an ISO timestamp) in the reader's time zone, with the zone named. */
   dateTime(iso: string | Date): string;
+  /** A calendar month (`YYYY-MM`, e.g. a subscription's month): "December 2026". */
+  month(isoMonth: string): string;
   number(value: number): string;
   /** A size in bytes with a decimal unit: 1.5 MB, 1,5 МБ. */
   bytes(size: number): string;
@@ -43,6 +45,7 @@ function createFormatters(language: Language, timeZone: string): Formatters {
     timeZone,
     timeZoneName: "short",
   });
+  const month = new Intl.DateTimeFormat(language, { month: "long", year: "numeric", timeZone: "UTC" });
   const number = new Intl.NumberFormat(language);
   const units = BYTE_UNITS.map(
     (unit) =>
@@ -56,6 +59,7 @@ function createFormatters(language: Language, timeZone: string): Formatters {
   return {
     date: (isoDate) => date.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)),
     dateTime: (iso) => dateTime.format(typeof iso === "string" ? new Date(iso) : iso),
+    month: (isoMonth) => month.format(new Date(`${isoMonth.slice(0, 7)}-01T00:00:00Z`)),
     number: (value) => number.format(value),
     bytes(size) {
       let index = 0;

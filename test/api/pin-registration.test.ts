@@ -90,6 +90,8 @@ for (const dialect of await availableDialects()) {
             edition: "basic",
             configurations: ["ACC"],
             support: { coveredThisMonth: true, until: null },
+            registeredBy: "pin",
+            registeredByPartner: null,
           },
         ]);
         // The password is stored as Argon2id only.

@@ -175,6 +175,23 @@ export function holdingsRepository(db: Kysely<Database>) {
       }));
     },
 
+    /** How each of an account's numbers joined it: its PIN, or a partner (named). */
+    async authorizationsOf(
+      userId: string,
+    ): Promise<{ registrationNumber: string; method: string; partnerName: string | null }[]> {
+      const rows = await db
+        .selectFrom("authorizations as a")
+        .leftJoin("partners as p", "p.id", "a.partner_id")
+        .select(["a.registration_number", "a.method", "p.name as partner_name"])
+        .where("a.user_id", "=", userId)
+        .execute();
+      return rows.map((row) => ({
+        registrationNumber: row.registration_number,
+        method: row.method,
+        partnerName: row.partner_name,
+      }));
+    },
+
     /** Is the number authorised by this partner, or held by one of its clients. */
     async heldThroughPartner(partnerId: string, number: string): Promise<boolean> {
       const held = await db

@@ -27,6 +27,16 @@ export function organizationsRepository(db: Kysely<Database>) {
       return id;
     },
 
+    /** The registration form an organisation was stored with (JSON), or undefined. */
+    async detailsOf(id: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom("organizations")
+        .select("details")
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row?.details;
+    },
+
     async nameOf(id: string): Promise<string | undefined> {
       const row = await db.selectFrom("organizations").select("name").where("id", "=", id).executeTakeFirst();
       return row?.name;

@@ -24,6 +24,16 @@ export interface StoredUser {
   readonly disabled: boolean;
 }
 
+/** A bearer token as listed to its owner: never its hash. */
+export interface TokenListing {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** Only for telling the caller which token is its own; never leaves the service. */
+  readonly tokenHash: string;
+}
+
 export interface NewToken {
   readonly userId: string;
   readonly tokenHash: string;
@@ -155,6 +165,42 @@ export function usersRepository(db: Kysely<Database>) {
         .where("revoked_at", "is", null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+      await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+    },
+
+    /** A user's tokens neither revoked nor past their expiry, newest first. */
+    async liveTokensOf(userId: string, now: string): Promise<TokenListing[]> {
+      const rows = await db
+        .selectFrom("api_tokens")
+        .select(["id", "name", "created_at", "expires_at", "token_hash"])
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now)
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        tokenHash: row.token_hash,
+      }));
+    },
+
+    /** The hash of one of the user's own tokens that is not revoked yet; undefined for anyone else's. */
+    async liveTokenHashOf(userId: string, tokenId: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom("api_tokens")
+        .select("token_hash")
+        .where("id", "=", tokenId)
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return row?.token_hash;
     },
 
     /** The hashes of a user's tokens that are not revoked. */

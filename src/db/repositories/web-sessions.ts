@@ -78,8 +78,11 @@ export function webSessionsRepository(db: Kysely<Database>) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async deleteAllOfUser(userId: string): Promise<number> {
-      const result = await db.deleteFrom("web_sessions").where("user_id", "=", userId).executeTakeFirst();
+    /** Deletes every session of the user but `keepId` (the one making a change, when there is one). */
+    async deleteAllOfUser(userId: string, keepId: string | null = null): Promise<number> {
+      let query = db.deleteFrom("web_sessions").where("user_id", "=", userId);
+      if (keepId) query = query.where("id", "!=", keepId);
+      const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
 

@@ -12,11 +12,13 @@ import {
   MyProductSchema,
   NewAccountSchema,
   NumberParams,
+  OrganizationProfileSchema,
   RecordedCardSchema,
   RegisteredSchema,
   RegistrationRequestSchema,
   UnlockedSchema,
 } from "../../contract/registration.ts";
+import { notFound } from "../../domain/errors.ts";
 import { envelopeCsv } from "../../services/registration-numbers/envelope-csv.ts";
 import type { ApiContext } from "../app.ts";
 import { noStore, requireUser } from "../auth.ts";
@@ -185,5 +187,25 @@ export const registrationRoutes =
         config: { access: "signed-in" },
       },
       async (request) => services.registrations.myProducts(requireUser(request)),
+    );
+
+    app.get(
+      "/api/v1/me/organization",
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "The signed-in account's organisation, as its registration form recorded it",
+          description: "`404 organization_not_found` for an account made login first, which has none.",
+          response: { 200: OrganizationProfileSchema, ...problemResponses },
+        },
+        config: { access: "signed-in" },
+      },
+      async (request) => {
+        const organization = await services.registrations.myOrganization(requireUser(request));
+        if (!organization) {
+          throw notFound("organization_not_found", "This account has no organisation details.");
+        }
+        return organization;
+      },
     );
   };

@@ -59,6 +59,9 @@ export function HomePage({ view, releases }: { view: ViewContext; releases: Publ
               {t("home:register.action")}
             </a>
           </p>
+          <p class="muted">
+            {t("home:register.signUpIntro")} <a href="/sign-up">{t("home:register.signUp")}</a>
+          </p>
           <p class="muted">{t("home:register.partner")}</p>
         </section>
         <section class="card" aria-labelledby="news-heading">
