@@ -272,6 +272,22 @@ export function catalogueRepository(db: Kysely<Database>) {
       };
     },
 
+    /** The "what's new" document of each of these releases that has one, by release id. */
+    async whatsNewOf(releaseIds: readonly string[]): Promise<Map<string, string>> {
+      const texts = new Map<string, string>();
+      if (releaseIds.length === 0) return texts;
+      const rows = await db
+        .selectFrom("releases")
+        .select(["id", "documents"])
+        .where("id", "in", releaseIds)
+        .execute();
+      for (const row of rows) {
+        const text = (JSON.parse(row.documents) as { whatsNew?: unknown }).whatsNew;
+        if (typeof text === "string") texts.set(row.id, text);
+      }
+      return texts;
+    },
+
     /** The id of the configuration's release of this version, if there is one. */
     async findReleaseId(configuration: string, version: string): Promise<string | undefined> {
       const row = await db

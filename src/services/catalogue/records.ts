@@ -44,6 +44,17 @@ export function catalogueRecords(catalogue: CatalogueRepository) {
       return release;
     },
 
+    /** The id of a configuration's release of this version (the one spelling versions are stored in). */
+    async requireReleaseId(configuration: string, version: string): Promise<string> {
+      const id = await catalogue.findReleaseId(configuration, version);
+      if (!id)
+        throw notFound("release_not_found", `There is no release ${configuration} ${version}.`, {
+          configuration,
+          version,
+        });
+      return id;
+    },
+
     async getDistribution(id: string): Promise<DistributionWithRelease> {
       const distribution = await catalogue.findDistribution(id);
       if (!distribution) throw distributionNotFound(id);
