@@ -102,6 +102,14 @@ export function catalogueRepository(db: Kysely<Database>) {
     return db.selectFrom("releases").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  async function withFiles(row: Selectable<ReleasesTable>): Promise<ReleaseWithDocuments> {
+    const distributions = await distributionsOf([row.id]);
+    return {
+      ...toRelease(toStoredRelease(row), distributions.get(row.id) ?? []),
+      documents: JSON.parse(row.documents),
+    };
+  }
+
   return {
     async findConfiguration(code: string): Promise<Configuration | undefined> {
       const row = await db
@@ -261,15 +269,24 @@ export function catalogueRepository(db: Kysely<Database>) {
       return row && toStoredRelease(row);
     },
 
+    /** The configuration's release of this version (its one stored spelling) with its files and documents. */
+    async findReleaseWithFilesOfVersion(
+      configuration: string,
+      version: string,
+    ): Promise<ReleaseWithDocuments | undefined> {
+      const row = await db
+        .selectFrom("releases")
+        .selectAll()
+        .where("configuration_code", "=", configuration)
+        .where("version", "=", version)
+        .executeTakeFirst();
+      return row && withFiles(row);
+    },
+
     /** The release with its files and documents. */
     async findReleaseWithFiles(id: string): Promise<ReleaseWithDocuments | undefined> {
       const row = await releaseRow(id);
-      if (!row) return undefined;
-      const distributions = await distributionsOf([id]);
-      return {
-        ...toRelease(toStoredRelease(row), distributions.get(id) ?? []),
-        documents: JSON.parse(row.documents),
-      };
+      return row && withFiles(row);
     },
 
     /** The "what's new" document of each of these releases that has one, by release id. */

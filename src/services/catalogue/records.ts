@@ -44,15 +44,16 @@ export function catalogueRecords(catalogue: CatalogueRepository) {
       return release;
     },
 
-    /** The id of a configuration's release of this version (the one spelling versions are stored in). */
-    async requireReleaseId(configuration: string, version: string): Promise<string> {
-      const id = await catalogue.findReleaseId(configuration, version);
-      if (!id)
+    /** A configuration's release of this version (the one spelling versions are stored in), with files and documents. */
+    async getReleaseOfVersion(configuration: string, version: string): Promise<ReleaseWithDocuments> {
+      const release = await catalogue.findReleaseWithFilesOfVersion(configuration, version);
+      if (!release) {
         throw notFound("release_not_found", `There is no release ${configuration} ${version}.`, {
           configuration,
           version,
         });
-      return id;
+      }
+      return release;
     },
 
     async getDistribution(id: string): Promise<DistributionWithRelease> {

@@ -33,8 +33,10 @@ export function createCatalogueViewing(deps: CatalogueViewingDeps) {
       version: string,
       user: User,
     ): Promise<ReleaseWithDocuments> {
-      await records.requireConfiguration(configuration);
-      return this.releaseForViewer(await records.requireReleaseId(configuration, version), user);
+      const release = await records.getReleaseOfVersion(configuration, version);
+      if (!releaseVisible(release.status, user.role)) throw releaseNotFound(`${configuration} ${version}`);
+      await entitlements.assertCanSee(user, release.configuration);
+      return release;
     },
 
     /**
