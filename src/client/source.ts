@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_PACKAGE_FORMAT, type PackageFormat } from "../domain/catalogue.ts";
-import { describeUpdatePlan } from "../domain/plan-description.ts";
+import { describeUpdatePlan, whatsNewOfChain } from "../domain/plan-description.ts";
 import { ReleaseGraph } from "../domain/update-planner.ts";
 import { ApiClient } from "./api.ts";
 import {
@@ -105,14 +105,19 @@ export class ServerSource implements UpdateSource {
   }
 }
 
-/** The same plan the server gives (src/services/updates.ts), over a list of published releases. */
+/**
+ * The same plan the server gives (src/services/updates.ts), over a list of published releases;
+ * `whatsNewOf` gives a release's what's new document by id.
+ */
 export function planFromReleases(
   releases: readonly Release[],
   request: PlanRequest,
   download: DownloadVerdict,
   packageFormat: PackageFormat = DEFAULT_PACKAGE_FORMAT,
+  whatsNewOf: (releaseId: string) => string | null | undefined = () => null,
 ): Plan {
-  return { ...describeUpdatePlan(new ReleaseGraph(releases), request, packageFormat), download };
+  const chain = describeUpdatePlan(new ReleaseGraph(releases), request, packageFormat);
+  return { ...chain, whatsNew: whatsNewOfChain(chain.steps, whatsNewOf), download };
 }
 
 const MIRROR_INDEX = "mirror.json";
@@ -180,6 +185,10 @@ export class MirrorSource implements UpdateSource {
       request,
       configuration.download,
       configuration.packageFormat ?? DEFAULT_PACKAGE_FORMAT,
+      // The mirror holds every release it lists with its documents.
+      (id) =>
+        this.read<ReleaseWithDocuments>(mirrorPaths(this.root).release(id), `release ${id}`).documents
+          ?.whatsNew,
     );
   }
 

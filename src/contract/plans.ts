@@ -34,6 +34,12 @@ export const DownloadVerdictSchema = Type.Object(
 );
 export type DownloadVerdict = Static<typeof DownloadVerdictSchema>;
 
+export const WhatsNewEntrySchema = Type.Object({
+  version: Type.String(),
+  text: Type.String({ description: "The release's what's new document (Markdown)" }),
+});
+export type WhatsNewEntry = Static<typeof WhatsNewEntrySchema>;
+
 export const PlanSchema = Type.Object({
   status: Type.Union([Type.Literal("up-to-date"), Type.Literal("update-available"), Type.Literal("no-path")]),
   configuration: Type.String(),
@@ -46,12 +52,19 @@ export const PlanSchema = Type.Object({
   missingUpdates: Type.Array(Type.String(), {
     description: "Versions of the chain that have no update file yet: the chain cannot be downloaded whole",
   }),
+  whatsNew: Type.Array(WhatsNewEntrySchema, {
+    description:
+      "What is new in every release the chain passes, in the order they are installed; releases without the document are left out",
+  }),
   download: DownloadVerdictSchema,
 });
 export type Plan = Static<typeof PlanSchema>;
 
 /** The plan without its download verdict: the same for every caller (src/domain/plan-description.ts). */
 export type PlanDescription = Omit<Plan, "download">;
+
+/** The chain of a plan as the planner alone describes it, before the releases' documents are read. */
+export type PlanChain = Omit<PlanDescription, "whatsNew">;
 
 /** Whether the planned chain may be downloaded now, and if not, why (the same problem the download gives). */
 export function downloadVerdict(decision: DownloadAccess): DownloadVerdict {

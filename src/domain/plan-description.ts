@@ -1,6 +1,6 @@
 // Types only: the plan is described in the API contract, which loads nothing of this module.
 import type { Distribution } from "../contract/catalogue.ts";
-import type { PlanDescription } from "../contract/plans.ts";
+import type { PlanChain, PlanStep, WhatsNewEntry } from "../contract/plans.ts";
 import { type PackageFormat, UPDATE_DISTRIBUTION } from "./catalogue.ts";
 import { notFound } from "./errors.ts";
 import { type PlannableRelease, planUpdate, type ReleaseGraph } from "./update-planner.ts";
@@ -27,7 +27,7 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     platformVersion?: string | null;
   },
   packageFormat: PackageFormat,
-): PlanDescription {
+): PlanChain {
   const from = normalizeVersion(request.version, "version");
   const { configuration } = request;
   if (!graph.newest) {
@@ -63,4 +63,18 @@ export function describeUpdatePlan<R extends CatalogueRelease>(
     packageFormat,
     missingUpdates: steps.filter((step) => !step.updateAvailable).map((step) => step.version),
   };
+}
+
+/**
+ * The combined "what's new" of a chain: each step's document in the order the steps are
+ * installed, leaving out the releases that have none. `textOf` gives a release's document by id.
+ */
+export function whatsNewOfChain(
+  steps: readonly Pick<PlanStep, "version" | "releaseId">[],
+  textOf: (releaseId: string) => string | null | undefined,
+): WhatsNewEntry[] {
+  return steps.flatMap((step) => {
+    const text = textOf(step.releaseId)?.trim();
+    return text ? [{ version: step.version, text }] : [];
+  });
 }

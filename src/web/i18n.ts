@@ -52,7 +52,27 @@ await i18n.init({
   returnNull: false,
 });
 
-const fixed = new Map(LANGUAGES.map((language) => [language, i18n.getFixedT(language)]));
+/**
+ * A text without options never changes (the resources are loaded once), so it is looked up once:
+ * i18next copies its whole options object on every call, which a page of a hundred texts felt.
+ */
+function rememberingPlainTexts(t: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => string;
+  return ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== "string") return call(key, ...rest);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = call(key);
+      plain.set(key, text);
+    }
+    return text;
+  }) as unknown as TFunction;
+}
+
+const fixed = new Map(
+  LANGUAGES.map((language) => [language, rememberingPlainTexts(i18n.getFixedT(language))]),
+);
 
 /** `t("namespace:key", { count })` for one language. Always write the key literally (see test/unit/web-locales). */
 export function translator(language: Language): Translate {

@@ -65,5 +65,56 @@ for (const dialect of await availableDialects()) {
       assert.equal((await updates.plan(request)).to, "3.0.3.1");
       assert.equal(updates.cachedPlan(request)?.to, "3.0.3.1");
     });
+
+    it("carries the what's new of every release the chain passes, in install order, on the API", async () => {
+      await createConfiguration(t, "NEWS");
+      await createRelease(t, {
+        configuration: "NEWS",
+        version: "1.0.0.1",
+        documents: { whatsNew: "* First." },
+      });
+      await createRelease(t, {
+        configuration: "NEWS",
+        version: "1.0.1.1",
+        updateFrom: ["1.0.0.1"],
+        documents: { whatsNew: "  * Faster **payroll**.\n" },
+      });
+      await createRelease(t, {
+        configuration: "NEWS",
+        version: "1.0.2.1",
+        updateFrom: ["1.0.1.1"],
+        documents: { changes: "no what's new here" },
+      });
+      await createRelease(t, {
+        configuration: "NEWS",
+        version: "1.0.3.1",
+        updateFrom: ["1.0.2.1"],
+        documents: { whatsNew: "* Reports <b>fixed</b>." },
+      });
+      const { token } = await t.signUp("support");
+      const plan = async (version: string) => {
+        const response = await t.request({
+          method: "POST",
+          url: "/api/v1/updates/plan",
+          token,
+          body: { configuration: "NEWS", version },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json();
+      };
+      const fromFirst = await plan("1.0.0.1");
+      assert.deepEqual(
+        fromFirst.steps.map((s: { version: string }) => s.version),
+        ["1.0.1.1", "1.0.2.1", "1.0.3.1"],
+      );
+      // The release passed without the document is left out; the texts come as written, trimmed.
+      assert.deepEqual(fromFirst.whatsNew, [
+        { version: "1.0.1.1", text: "* Faster **payroll**." },
+        { version: "1.0.3.1", text: "* Reports <b>fixed</b>." },
+      ]);
+      // The same answer again comes from the kept plan.
+      assert.deepEqual((await plan("1.0.0.1")).whatsNew, fromFirst.whatsNew);
+      assert.deepEqual((await plan("1.0.3.1")).whatsNew, [], "up to date: nothing passed");
+    });
   });
 }

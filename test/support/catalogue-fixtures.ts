@@ -38,6 +38,8 @@ export async function createRelease(
     minPlatformVersion?: string;
     publish?: boolean;
     releasedOn?: string;
+    itsIssue?: string;
+    documents?: Record<string, string>;
   },
 ) {
   const response = await t.request({
@@ -50,6 +52,8 @@ export async function createRelease(
       releasedOn: input.releasedOn ?? "2026-11-01",
       updateFrom: input.updateFrom ?? [],
       ...(input.minPlatformVersion ? { minPlatformVersion: input.minPlatformVersion } : {}),
+      ...(input.itsIssue ? { itsIssue: input.itsIssue } : {}),
+      ...(input.documents ? { documents: input.documents } : {}),
     },
   });
   if (response.statusCode !== 201) throw new Error(`release: ${response.statusCode} ${response.body}`);

@@ -42,13 +42,13 @@ function describePlan(out: Output, plan: Plan, platform: string | undefined): vo
 export async function check(out: Output, options: PlanOptions): Promise<number> {
   const session = openSession(options);
   const plan = await fetchPlan(session, options);
-  const whatsNew = await Promise.all(
-    plan.steps.map(async (step) => ({
-      version: step.version,
-      releaseId: step.releaseId,
-      whatsNew: (await session.source.release(step.releaseId)).documents?.whatsNew ?? null,
-    })),
-  );
+  // The plan carries every step's what's new, as the web portal's planner shows it.
+  const texts = new Map(plan.whatsNew.map((entry) => [entry.version, entry.text]));
+  const whatsNew = plan.steps.map((step) => ({
+    version: step.version,
+    releaseId: step.releaseId,
+    whatsNew: texts.get(step.version) ?? null,
+  }));
   describePlan(out, plan, options.platform);
   if (whatsNew.length > 0) {
     out.info("");

@@ -102,6 +102,14 @@ export function catalogueRepository(db: Kysely<Database>) {
     return db.selectFrom("releases").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  async function withFiles(row: Selectable<ReleasesTable>): Promise<ReleaseWithDocuments> {
+    const distributions = await distributionsOf([row.id]);
+    return {
+      ...toRelease(toStoredRelease(row), distributions.get(row.id) ?? []),
+      documents: JSON.parse(row.documents),
+    };
+  }
+
   return {
     async findConfiguration(code: string): Promise<Configuration | undefined> {
       const row = await db
@@ -261,15 +269,40 @@ export function catalogueRepository(db: Kysely<Database>) {
       return row && toStoredRelease(row);
     },
 
+    /** The configuration's release of this version (its one stored spelling) with its files and documents. */
+    async findReleaseWithFilesOfVersion(
+      configuration: string,
+      version: string,
+    ): Promise<ReleaseWithDocuments | undefined> {
+      const row = await db
+        .selectFrom("releases")
+        .selectAll()
+        .where("configuration_code", "=", configuration)
+        .where("version", "=", version)
+        .executeTakeFirst();
+      return row && withFiles(row);
+    },
+
     /** The release with its files and documents. */
     async findReleaseWithFiles(id: string): Promise<ReleaseWithDocuments | undefined> {
       const row = await releaseRow(id);
-      if (!row) return undefined;
-      const distributions = await distributionsOf([id]);
-      return {
-        ...toRelease(toStoredRelease(row), distributions.get(id) ?? []),
-        documents: JSON.parse(row.documents),
-      };
+      return row && withFiles(row);
+    },
+
+    /** The "what's new" document of each of these releases that has one, by release id. */
+    async whatsNewOf(releaseIds: readonly string[]): Promise<Map<string, string>> {
+      const texts = new Map<string, string>();
+      if (releaseIds.length === 0) return texts;
+      const rows = await db
+        .selectFrom("releases")
+        .select(["id", "documents"])
+        .where("id", "in", releaseIds)
+        .execute();
+      for (const row of rows) {
+        const text = (JSON.parse(row.documents) as { whatsNew?: unknown }).whatsNew;
+        if (typeof text === "string") texts.set(row.id, text);
+      }
+      return texts;
     },
 
     /** The id of the configuration's release of this version, if there is one. */

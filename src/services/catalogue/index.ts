@@ -45,6 +45,8 @@ export function createCatalogueService(deps: CatalogueDeps) {
     onChange,
     /** Tells the listeners that a change committed elsewhere (an import) altered the configuration's published catalogue. */
     announceChange: changed,
+    /** The "what's new" document of each of these releases that has one, by release id (for plans). */
+    whatsNewOf: catalogue.whatsNewOf,
     ...configurations,
     ...createProducts({ db, clock }),
     ...createReleases({ db, clock, catalogue, records, changed }),

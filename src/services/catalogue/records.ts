@@ -44,6 +44,18 @@ export function catalogueRecords(catalogue: CatalogueRepository) {
       return release;
     },
 
+    /** A configuration's release of this version (the one spelling versions are stored in), with files and documents. */
+    async getReleaseOfVersion(configuration: string, version: string): Promise<ReleaseWithDocuments> {
+      const release = await catalogue.findReleaseWithFilesOfVersion(configuration, version);
+      if (!release) {
+        throw notFound("release_not_found", `There is no release ${configuration} ${version}.`, {
+          configuration,
+          version,
+        });
+      }
+      return release;
+    },
+
     async getDistribution(id: string): Promise<DistributionWithRelease> {
       const distribution = await catalogue.findDistribution(id);
       if (!distribution) throw distributionNotFound(id);

@@ -27,6 +27,34 @@ export function createCatalogueViewing(deps: CatalogueViewingDeps) {
       return release;
     },
 
+    /** A configuration's release of this version as a user may see it (the same rules as releaseForViewer). */
+    async releaseOfVersionForViewer(
+      configuration: string,
+      version: string,
+      user: User,
+    ): Promise<ReleaseWithDocuments> {
+      const release = await records.getReleaseOfVersion(configuration, version);
+      if (!releaseVisible(release.status, user.role)) throw releaseNotFound(`${configuration} ${version}`);
+      await entitlements.assertCanSee(user, release.configuration);
+      return release;
+    },
+
+    /**
+     * The whole catalogue split for one user: the configurations its products give, which it may
+     * open, and the others, which it is offered to buy and register (staff hold them all).
+     */
+    async catalogueForViewer(user: User): Promise<{ mine: Configuration[]; others: Configuration[] }> {
+      const [visible, all] = await Promise.all([
+        entitlements.visibleConfigurations(user),
+        listConfigurations(),
+      ]);
+      if (visible === "all") return { mine: all, others: [] };
+      return {
+        mine: all.filter((c) => visible.has(c.code)),
+        others: all.filter((c) => !visible.has(c.code)),
+      };
+    },
+
     /** The configurations a user may open. */
     async configurationsForViewer(user: User): Promise<Configuration[]> {
       const [visible, all] = await Promise.all([
