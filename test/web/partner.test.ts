@@ -159,13 +159,11 @@ for (const dialect of await availableDialects()) {
       assert.ok(!again.body.includes(password!), "the password is not shown again");
       assert.match(again.body, /The password was shown once/);
       // Another partner has no letter of it, even with the cookie of the first session.
-      const stolen = await betaPage.get(letterUrl, {
-        cookie:
-          [...betaPage.cookies, ...alphaPage.cookies]
-            .filter(([n]) => n === "upkeep_letter")
-            .map(([n, v]) => `${n}=${v}`)
-            .join("; ") + `; upkeep_session=${betaPage.cookies.get("upkeep_session")}`,
-      });
+      const letterCookie = alphaPage.cookies.get("upkeep_letter");
+      assert.ok(letterCookie, "the first session carries the sealed password");
+      betaPage.cookies.set("upkeep_letter", letterCookie);
+      const stolen = await betaPage.get(letterUrl);
+      betaPage.cookies.delete("upkeep_letter");
       assert.equal(stolen.statusCode, 404);
       assert.ok(!stolen.body.includes(password!));
 
@@ -283,7 +281,7 @@ for (const dialect of await availableDialects()) {
       const list = await alphaPage.get("/partner?done=subscription");
       assert.match(list.body, /The support subscription has been recorded/);
       const supported = list.body.split(extra)[1] ?? "";
-      assert.match(supported, /^[^]*?Supported until Jan 31, 2027/);
+      assert.match(supported.slice(0, 300), /Supported until Jan 31, 2027/);
 
       await alphaPage.get("/partner/subscriptions/new");
       const overlap = await alphaPage.post("/partner/subscriptions/new", {
