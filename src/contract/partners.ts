@@ -37,23 +37,51 @@ export const RegisteredClientSchema = Type.Object({
 });
 export type RegisteredClient = Static<typeof RegisteredClientSchema>;
 
-/** GET /api/v1/partner/users */
-export const ClientSummarySchema = Type.Object({
-  userCode: Type.String(),
-  organization: Nullable(Type.String()),
-  email: Nullable(Type.String()),
+/** A number's support subscription this month, as the partner's pages and answers show it. */
+export const SupportCoverageSchema = Type.Object({
+  coveredThisMonth: Type.Boolean(),
+  until: Nullable(Type.String({ description: "the last day (YYYY-MM-DD) of the unbroken coverage" })),
+  needed: Type.Boolean({ description: "false for basic editions, which need no subscription" }),
 });
-export type ClientSummary = Static<typeof ClientSummarySchema>;
-export const ClientListSchema = Type.Array(ClientSummarySchema);
+export type SupportCoverage = Static<typeof SupportCoverageSchema>;
 
-/** GET /api/v1/partner/users/:userCode */
+export const ClientProductSchema = Type.Object({
+  ...AuthorizedProductSchema.properties,
+  support: SupportCoverageSchema,
+});
+export type ClientProduct = Static<typeof ClientProductSchema>;
+
+/**
+ * GET /api/v1/partner/users/:userCode, and each item of GET /api/v1/partner/users: an account the
+ * partner registered (with its organisation and every product) or authorised a number on (only
+ * the numbers it authorised; organisation and e-mail null).
+ */
 export const ClientDetailSchema = Type.Object({
   userCode: Type.String(),
   organization: Nullable(Type.String()),
   email: Nullable(Type.String()),
-  products: Type.Array(AuthorizedProductSchema),
+  registeredByYou: Type.Boolean(),
+  products: Type.Array(ClientProductSchema),
 });
 export type ClientDetail = Static<typeof ClientDetailSchema>;
+export type ClientSummary = ClientDetail;
+export const ClientListSchema = Type.Array(ClientDetailSchema);
+
+/** GET /api/v1/partner/users/:userCode/products/check */
+/** The number is checked by the use case (a missing one is validation_failed), after the caller's access. */
+export const NumberCheckQuerySchema = Type.Object({
+  registrationNumber: Type.Optional(Type.String({ maxLength: 32 })),
+});
+
+export const NumberCheckSchema = Type.Object({
+  userCode: Type.String(),
+  ...AuthorizedProductSchema.properties,
+  support: SupportCoverageSchema,
+  supportWarning: Type.Boolean({
+    description: "true for a PROF (or higher) number that no subscription or free period covers this month",
+  }),
+});
+export type NumberCheck = Static<typeof NumberCheckSchema>;
 
 /** POST /api/v1/partner/users/:userCode/products */
 export const AuthorizeRequestSchema = Type.Object({ registrationNumber: Type.String({ maxLength: 32 }) });

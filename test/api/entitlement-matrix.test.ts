@@ -269,7 +269,7 @@ for (const dialect of await availableDialects()) {
       }
     });
 
-    it("nobody reads another's products; a partner sees its own clients only", async () => {
+    it("nobody reads another's products; a partner sees its own clients, and of others only its own sales", async () => {
       for (const actor of ["basic", "profBare", "profPaid", "profLapsed", "profFree", "nobody"]) {
         const response = await t.request({
           method: "GET",
@@ -301,6 +301,8 @@ for (const dialect of await availableDialects()) {
         const read = await t.request({ method: "GET", url: `/api/v1/partner/users/${code}`, token });
         assert.equal(read.statusCode, 404, "another partner's client is not found");
         assert.ok(!read.body.includes("Romashka"), "and nothing of it leaks");
+        // The client gives the user code to the partner it buys from next: that partner authorises
+        // the purchase, and then sees the code and its own number only.
         const extra = await issueRegistered(t, "SOLO-BASIC", { pin: false });
         const write = await t.request({
           method: "POST",
@@ -308,7 +310,14 @@ for (const dialect of await availableDialects()) {
           token,
           body: { registrationNumber: extra.registrationNumber },
         });
-        assert.equal(write.statusCode, 404);
+        assert.equal(write.statusCode, 201, write.body);
+        const after = await t.request({ method: "GET", url: `/api/v1/partner/users/${code}`, token });
+        assert.equal(after.statusCode, 200);
+        assert.deepEqual(
+          after.json().products.map((p: { registrationNumber: string }) => p.registrationNumber),
+          [extra.registrationNumber],
+        );
+        assert.ok(!after.body.includes("Romashka"), "nor the organisation");
       }
       // Clients and staff cannot use the partner routes at all.
       for (const actor of ["basic", "admin", "support"]) {

@@ -14,6 +14,7 @@ import {
   type PartnerLogin,
   register,
   startRegistrationApp,
+  subscribe,
   tokenFor,
 } from "../support/registration-fixtures.ts";
 
@@ -98,7 +99,7 @@ for (const dialect of await availableDialects()) {
       const authorizeAudit = await auditActions(t, "partner.authorize");
       assert.ok(authorizeAudit.some((a) => a.subject === `registration_number:${bought.registrationNumber}`));
 
-      // Alpha sees its client; Beta neither sees it nor can act on it.
+      // Alpha sees its client; Beta, which did not register it, sees nothing of it.
       const mine = await t.request({
         method: "GET",
         url: `/api/v1/partner/users/${body.userCode}`,
@@ -106,29 +107,74 @@ for (const dialect of await availableDialects()) {
       });
       assert.equal(mine.statusCode, 200);
       assert.equal(mine.json().products.length, 3);
+      assert.equal(mine.json().organization, "Vasilek JSC");
+      assert.equal(mine.json().registeredByYou, true);
       const theirs = await t.request({
         method: "GET",
         url: `/api/v1/partner/users/${body.userCode}`,
         token: beta.token,
       });
       assert.equal(theirs.statusCode, 404);
+      const listBeta = await t.request({ method: "GET", url: "/api/v1/partner/users", token: beta.token });
+      assert.ok(!listBeta.json().some((c: { userCode: string }) => c.userCode === body.userCode));
+
+      // The client buys its next product from Beta and gives it the user code: Beta authorises it,
+      // then sees the code and its own number, never the rest of the account.
       const another = await issueRegistered(t, "ACC-BASIC", { pin: false });
-      const foreign = await t.request({
+      const sold = await t.request({
         method: "POST",
         url: `/api/v1/partner/users/${body.userCode}/products`,
         token: beta.token,
         body: { registrationNumber: another.registrationNumber },
       });
-      assert.equal(foreign.statusCode, 404);
-      assert.equal(foreign.json().code, "user_not_found");
+      assert.equal(sold.statusCode, 201, sold.body);
+      const seen = await t.request({
+        method: "GET",
+        url: `/api/v1/partner/users/${body.userCode}`,
+        token: beta.token,
+      });
+      assert.equal(seen.statusCode, 200, seen.body);
+      assert.deepEqual(seen.json(), {
+        userCode: body.userCode,
+        organization: null,
+        email: null,
+        registeredByYou: false,
+        products: [
+          {
+            registrationNumber: another.registrationNumber,
+            product: "ACC-BASIC",
+            productName: "Product ACC-BASIC",
+            edition: "basic",
+            configurations: ["ACC"],
+            support: { coveredThisMonth: true, until: null, needed: false },
+          },
+        ],
+      });
+      assert.ok(!seen.body.includes("Vasilek") && !seen.body.includes("boss@"), "no organisation details");
+      const listedBeta = (
+        await t.request({ method: "GET", url: "/api/v1/partner/users", token: beta.token })
+      ).json() as { userCode: string; products: unknown[]; organization: unknown }[];
+      const entry = listedBeta.find((c) => c.userCode === body.userCode);
+      assert.equal(entry?.products.length, 1);
+      assert.equal(entry?.organization, null);
+      // The registering partner still sees the whole account, now with Beta's sale.
+      const whole = await t.request({
+        method: "GET",
+        url: `/api/v1/partner/users/${body.userCode}`,
+        token: alpha.token,
+      });
+      assert.equal(whole.json().products.length, 4);
       const listAlpha = await t.request({
         method: "GET",
         url: "/api/v1/partner/users",
         token: alpha.token,
       });
       assert.ok(listAlpha.json().some((c: { userCode: string }) => c.userCode === body.userCode));
-      const listBeta = await t.request({ method: "GET", url: "/api/v1/partner/users", token: beta.token });
-      assert.ok(!listBeta.json().some((c: { userCode: string }) => c.userCode === body.userCode));
+      // The letter is the registering partner's only.
+      assert.equal(
+        (await t.upkeep.services.partners.clientLetter(alpha.user as never, body.userCode)).userCode,
+        body.userCode,
+      );
     });
 
     it("refuses numbers not registered with the vendor, or on the site already, writing nothing", async () => {
@@ -222,7 +268,7 @@ for (const dialect of await availableDialects()) {
       assert.equal(response.statusCode, 201, response.body);
     });
 
-    it("does not show a self-registered user's page to a partner", async () => {
+    it("shows a self-registered user's account only to a partner that authorised a number on it, and only that", async () => {
       const item = await issueRegistered(t, "ACC-BASIC");
       const { userCode } = (await register(t, item.registrationNumber, item.pin!)).json();
       const response = await t.request({
@@ -232,6 +278,97 @@ for (const dialect of await availableDialects()) {
       });
       assert.equal(response.statusCode, 404, response.body);
       assert.equal(response.json().code, "user_not_found");
+      const bought = await issueRegistered(t, "ENT-PROF", { pin: false });
+      await t.request({
+        method: "POST",
+        url: `/api/v1/partner/users/${userCode}/products`,
+        token: alpha.token,
+        body: { registrationNumber: bought.registrationNumber },
+      });
+      const seen = await t.request({
+        method: "GET",
+        url: `/api/v1/partner/users/${userCode}`,
+        token: alpha.token,
+      });
+      assert.equal(seen.statusCode, 200);
+      assert.deepEqual(
+        seen.json().products.map((p: { registrationNumber: string }) => p.registrationNumber),
+        [bought.registrationNumber],
+        "the user's own PIN product stays hidden",
+      );
+      assert.equal(seen.json().organization, null);
+    });
+
+    it("checks a number before authorising it: product, support this month, and a warning for PROF without one", async () => {
+      const client = await clientHolding(t, alpha.token, [
+        (await issueRegistered(t, "ACC-BASIC", { pin: false })).registrationNumber,
+      ]);
+      const check = (token: string, userCode: string, number: string) =>
+        t.request({
+          method: "GET",
+          url: `/api/v1/partner/users/${userCode}/products/check?registrationNumber=${number}`,
+          token,
+        });
+      const bare = await issueRegistered(t, "ENT-PROF", { pin: false });
+      const warned = await check(beta.token, client.userCode, bare.registrationNumber);
+      assert.equal(warned.statusCode, 200, warned.body);
+      assert.deepEqual(warned.json(), {
+        userCode: client.userCode,
+        registrationNumber: bare.registrationNumber,
+        product: "ENT-PROF",
+        productName: "Product ENT-PROF",
+        edition: "prof",
+        configurations: ["ENT"],
+        support: { coveredThisMonth: false, until: null, needed: true },
+        supportWarning: true,
+      });
+      await subscribe(t, beta.token, bare.registrationNumber, "2026-11", 3);
+      const covered = (await check(beta.token, client.userCode, bare.registrationNumber)).json();
+      assert.deepEqual(covered.support, { coveredThisMonth: true, until: "2027-01-31", needed: true });
+      assert.equal(covered.supportWarning, false);
+      const free = await issueRegistered(t, "ENT-PROF6", { pin: false, purchaseDate: "2026-10-01" });
+      const freeCheck = (await check(alpha.token, client.userCode, free.registrationNumber)).json();
+      assert.equal(freeCheck.supportWarning, false, "the free period covers it");
+      assert.equal(freeCheck.support.until, "2027-03-31");
+      const basic = await issueRegistered(t, "ACC-BASIC", { pin: false });
+      assert.equal(
+        (await check(alpha.token, client.userCode, basic.registrationNumber)).json().supportWarning,
+        false,
+      );
+
+      // The check writes nothing, and authorising does not check support.
+      const authorized = await t.request({
+        method: "POST",
+        url: `/api/v1/partner/users/${client.userCode}/products`,
+        token: alpha.token,
+        body: {
+          registrationNumber: (await issueRegistered(t, "HR-CORP", { pin: false })).registrationNumber,
+        },
+      });
+      assert.equal(authorized.statusCode, 201, "a CORP number without support is authorised");
+
+      // The same refusals as authorising.
+      const refusals: [string, string, number, string][] = [
+        ["999999999", basic.registrationNumber, 404, "user_not_found"],
+        [client.userCode, client.userCode, 409, "already_registered"],
+        [client.userCode, "12", 400, "validation_failed"],
+        [
+          client.userCode,
+          (await issue(t, "ENT-PROF", 1, { pin: false }))[0]!.registrationNumber,
+          403,
+          "not_vendor_registered",
+        ],
+        [client.userCode, "123456789012", 404, "registration_number_not_found"],
+      ];
+      for (const [userCode, number, status, code] of refusals) {
+        const refused = await check(alpha.token, userCode, number);
+        assert.equal(refused.statusCode, status, `${userCode} ${number}: ${refused.body}`);
+        assert.equal(refused.json().code, code);
+      }
+      const { token } = await t.signUp("user");
+      for (const who of [token, t.adminToken]) {
+        assert.equal((await check(who, client.userCode, basic.registrationNumber)).statusCode, 403);
+      }
     });
 
     it("keeps users and staff out of partner routes", async () => {

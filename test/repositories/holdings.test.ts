@@ -158,13 +158,30 @@ for (const dialect of await availableDialects()) {
       assert.equal(database.queries.length, 0);
     });
 
-    it("lists an account's numbers with their products, by number", async () => {
+    it("lists accounts' numbers with their products, purchase dates and authorising partners", async () => {
       const holder = (await usersRepository(database.db).findByLogin("prof-holder"))!.user;
-      assert.deepEqual(await holdings.numbersOf(holder.id), [
-        { registrationNumber: "500000002", productCode: "ACC-BASIC" },
-        { registrationNumber: "600000001", productCode: "ACC-PROF" },
-        { registrationNumber: "600000003", productCode: "ACC-PROF" },
-      ]);
+      const basic = (await usersRepository(database.db).findByLogin("basic-holder"))!.user;
+      const numbers = await holdings.accountNumbers([holder.id, basic.id]);
+      const row = (registrationNumber: string, productCode: string, userId: string) => ({
+        userId,
+        registrationNumber,
+        productCode,
+        purchaseDate: null,
+        authorizedBy: null,
+      });
+      assert.deepEqual(
+        numbers.filter((n) => n.userId === holder.id),
+        [
+          row("500000002", "ACC-BASIC", holder.id),
+          row("600000001", "ACC-PROF", holder.id),
+          row("600000003", "ACC-PROF", holder.id),
+        ],
+      );
+      assert.deepEqual(
+        numbers.filter((n) => n.userId === basic.id).map((n) => n.registrationNumber),
+        ["500000001", "500000003"],
+      );
+      assert.deepEqual(await holdings.accountNumbers([]), []);
     });
 
     it("knows the numbers a partner authorised or its clients hold", async () => {
@@ -180,6 +197,21 @@ for (const dialect of await availableDialects()) {
       assert.equal(await holdings.heldThroughPartner("p-2", "800000002"), true, "authorised by it");
       assert.equal(await holdings.heldThroughPartner("p-2", "800000001"), false);
       assert.equal(await holdings.heldThroughPartner("p-1", "800000002"), false);
+      assert.deepEqual(
+        (await holdings.accountNumbers([selfRegistered.id])).map((n) => n.authorizedBy),
+        ["p-2"],
+        "who authorised each number",
+      );
+      const accounts = await partners.accountsOf("p-2");
+      assert.deepEqual(
+        accounts.map((a) => [a.userCode, a.registeredBy]),
+        [["self-registered", null]],
+        "the accounts a partner authorised numbers on, though it did not register them",
+      );
+      assert.deepEqual(
+        (await partners.accountsOf("p-1")).map((a) => [a.userCode, a.registeredBy]),
+        [["client-of-one", "p-1"]],
+      );
     });
   });
 }

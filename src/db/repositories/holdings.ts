@@ -18,6 +18,16 @@ export interface NewAuthorizations {
   readonly partnerId: string | null;
 }
 
+/** One number on an account, with who authorised it. */
+export interface AccountNumberRow {
+  readonly userId: string;
+  readonly registrationNumber: string;
+  readonly productCode: string;
+  readonly purchaseDate: string | null;
+  /** The partner that authorised it; null for the user's own PIN. */
+  readonly authorizedBy: string | null;
+}
+
 export type HoldingsRepository = ReturnType<typeof holdingsRepository>;
 
 function prepareHoldingsQueries(db: Kysely<Database>) {
@@ -160,18 +170,26 @@ export function holdingsRepository(db: Kysely<Database>) {
       return [...new Set(holders.map((h) => h.user_id))];
     },
 
-    /** An account's numbers with their product codes, by number. */
-    async numbersOf(userId: string): Promise<{ registrationNumber: string; productCode: string }[]> {
+    /**
+     * The numbers of these accounts with their product, purchase date and the partner that
+     * authorised each (null: the user's own PIN), by account and number.
+     */
+    async accountNumbers(userIds: readonly string[]): Promise<AccountNumberRow[]> {
+      if (userIds.length === 0) return [];
       const rows = await db
         .selectFrom("authorizations as a")
         .innerJoin("registration_numbers as r", "r.number", "a.registration_number")
-        .select(["a.registration_number", "r.product_code"])
-        .where("a.user_id", "=", userId)
+        .select(["a.user_id", "a.registration_number", "a.partner_id", "r.product_code", "r.purchase_date"])
+        .where("a.user_id", "in", userIds)
+        .orderBy("a.user_id")
         .orderBy("a.registration_number")
         .execute();
       return rows.map((row) => ({
+        userId: row.user_id,
         registrationNumber: row.registration_number,
         productCode: row.product_code,
+        purchaseDate: row.purchase_date,
+        authorizedBy: row.partner_id,
       }));
     },
 

@@ -6,8 +6,12 @@ export interface PartnerRow {
   readonly name: string;
 }
 
-export interface PartnerClient {
+/** A customer account as a partner's listing reads it, before the partner view is applied. */
+export interface PartnerAccountRow {
+  readonly userId: string;
   readonly userCode: string;
+  /** The partner that registered the account; null for a self-registered one. */
+  readonly registeredBy: string | null;
   readonly organization: string | null;
   readonly email: string | null;
 }
@@ -38,17 +42,43 @@ export function partnersRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    /** The partner's customer accounts, by user code. */
-    async clientsOf(partnerId: string): Promise<PartnerClient[]> {
+    /**
+     * The customer accounts a partner has to do with, by user code: those it registered and those
+     * it authorised a number on. `registeredBy` says which; the rest is for the caller to filter.
+     */
+    async accountsOf(partnerId: string): Promise<PartnerAccountRow[]> {
       const rows = await db
         .selectFrom("users")
         .leftJoin("organizations", "organizations.id", "users.organization_id")
-        .select(["users.login", "users.email", "organizations.name as organization"])
+        .select([
+          "users.id",
+          "users.login",
+          "users.email",
+          "users.partner_id",
+          "organizations.name as organization",
+        ])
         .where("users.role", "=", "user")
-        .where("users.partner_id", "=", partnerId)
+        .where((eb) =>
+          eb.or([
+            eb("users.partner_id", "=", partnerId),
+            eb.exists(
+              eb
+                .selectFrom("authorizations as a")
+                .select("a.registration_number")
+                .whereRef("a.user_id", "=", "users.id")
+                .where("a.partner_id", "=", partnerId),
+            ),
+          ]),
+        )
         .orderBy("users.login")
         .execute();
-      return rows.map((r) => ({ userCode: r.login, organization: r.organization, email: r.email }));
+      return rows.map((r) => ({
+        userId: r.id,
+        userCode: r.login,
+        registeredBy: r.partner_id,
+        organization: r.organization,
+        email: r.email,
+      }));
     },
   };
 }

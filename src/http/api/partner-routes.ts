@@ -4,6 +4,8 @@ import {
   AuthorizeRequestSchema,
   ClientDetailSchema,
   ClientListSchema,
+  NumberCheckQuerySchema,
+  NumberCheckSchema,
   RecordedSubscriptionSchema,
   RegisterClientRequestSchema,
   RegisteredClientSchema,
@@ -50,7 +52,11 @@ export const partnerRoutes =
       {
         schema: {
           tags: ["partner"],
-          summary: "The partner's own clients",
+          summary:
+            "The accounts the partner registered or authorised numbers on, with their support this month",
+          description:
+            "An account the partner registered comes with its organisation and every product; one it only " +
+            "authorised numbers on, with those numbers only (`organization` and `email` null).",
           response: {
             200: ClientListSchema,
             ...problemResponses,
@@ -66,7 +72,9 @@ export const partnerRoutes =
       {
         schema: {
           tags: ["partner"],
-          summary: "One of the partner's clients with its authorised products",
+          summary: "One account as the partner may see it, with its support this month",
+          description:
+            "Not found unless the partner registered the account or authorised a number on it (see the list).",
           params: UserCodeParams,
           response: {
             200: ClientDetailSchema,
@@ -78,12 +86,41 @@ export const partnerRoutes =
       async (request) => services.partners.getClient(requireUser(request), request.params.userCode),
     );
 
+    app.get(
+      "/api/v1/partner/users/:userCode/products/check",
+      {
+        schema: {
+          tags: ["partner"],
+          summary: "Check a registration number before authorising it on a user code: product and support",
+          description:
+            "Answers what `POST /api/v1/partner/users/{userCode}/products` would authorise, with the number's " +
+            "support this month. Authorising does not check support (the partner sells the subscription); " +
+            "`supportWarning` is true for a PROF (or higher) number that nothing covers this month. The same " +
+            "refusals as authorising; nothing of the account is told.",
+          params: UserCodeParams,
+          querystring: NumberCheckQuerySchema,
+          response: { 200: NumberCheckSchema, ...responses },
+        },
+        config: PARTNER,
+      },
+      async (request) =>
+        services.partners.checkNumber(
+          requireUser(request),
+          request.params.userCode,
+          request.query.registrationNumber,
+        ),
+    );
+
     app.post(
       "/api/v1/partner/users/:userCode/products",
       {
         schema: {
           tags: ["partner"],
-          summary: "Authorise a newly bought registration number on a client's user code",
+          summary: "Authorise a newly bought registration number on the user code the client gives",
+          description:
+            "Any existing user code, whoever registered the account; the partner then sees that code and the " +
+            "numbers it authorised itself, never the rest of the account. Support is not checked: see " +
+            "`GET /api/v1/partner/users/{userCode}/products/check`.",
           params: UserCodeParams,
           body: AuthorizeRequestSchema,
           response: { 201: AuthorizedProductSchema, ...responses },

@@ -1,4 +1,4 @@
-import type { AuthorizedProduct } from "../../contract/partners.ts";
+import type { AuthorizedProduct, NumberCheck } from "../../contract/partners.ts";
 import type { ChangeFeed } from "../../db/change-feed.ts";
 import { conflictOnDuplicate } from "../../db/errors.ts";
 import type { HoldingsRepository } from "../../db/repositories/holdings.ts";
@@ -6,6 +6,7 @@ import { repositories } from "../../db/repositories/index.ts";
 import type { SubscriptionsRepository } from "../../db/repositories/subscriptions.ts";
 import type { UsersRepository } from "../../db/repositories/users.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { authorizationSupportWarning } from "../../domain/partner-view.ts";
 import {
   alreadyRegistered,
   registrationNumberNotFound,
@@ -14,7 +15,14 @@ import {
 import { requirePartnerId } from "../../domain/roles.ts";
 import type { User } from "../accounts.ts";
 import type { RegistrationNumbersService } from "../registration-numbers/index.ts";
-import { clientNotFound, findClient, numberForAuthorization, toAuthorizedProduct } from "./client-records.ts";
+import {
+  clientNotFound,
+  coverageOf,
+  findClient,
+  numberForAuthorization,
+  subscriptionsCovering,
+  toAuthorizedProduct,
+} from "./client-records.ts";
 
 export interface ClientNumbersDeps {
   readonly clock: Clock;
@@ -37,18 +45,48 @@ export function createClientNumbers(deps: ClientNumbersDeps) {
     );
   }
 
+  /** The account and the number a partner means to authorise on it, or the reason it may not. */
+  async function authorization(userCode: string, numberText: unknown) {
+    const client = await findClient(users, userCode);
+    if (!client) throw clientNotFound(userCode);
+    const number = validateRegistrationNumber(numberText);
+    const { row, product } = await numberForAuthorization(registrationNumbers, number);
+    return { client, number, row, product };
+  }
+
   return {
     /**
-     * Authorises a newly bought number on a client's user code: the partner's own client, or a
-     * self-registered user who has no partner yet. Another partner's client is not found.
+     * What authorising a number on a user code would do, before doing it: the number's product and
+     * its support this month, with a warning for one that needs a subscription and has none. The
+     * same refusals as `authorize` (no such user code or number, not registered with the vendor,
+     * on the site already); nothing of the account is told.
+     */
+    async checkNumber(actor: User, userCode: string, numberText: unknown): Promise<NumberCheck> {
+      requirePartnerId(actor);
+      const { client, number, row, product } = await authorization(userCode, numberText);
+      const covering = await subscriptionsCovering(subscriptions, [number]);
+      const support = coverageOf(
+        { registrationNumber: number, purchaseDate: row.purchase_date },
+        product,
+        covering,
+        clock.now(),
+      );
+      return {
+        userCode: client.login,
+        ...toAuthorizedProduct(number, product),
+        support,
+        supportWarning: authorizationSupportWarning(support),
+      };
+    },
+
+    /**
+     * Authorises a newly bought number on the user code the client gives the selling partner,
+     * whoever registered the account (this partner, another, or the user with a PIN). Support is
+     * not checked: the partner sells the subscription and vouches for it (see checkNumber).
      */
     async authorize(actor: User, userCode: string, numberText: unknown): Promise<AuthorizedProduct> {
       const partnerId = requirePartnerId(actor);
-      const client = await findClient(users, userCode);
-      if (!client || (client.partnerId !== null && client.partnerId !== partnerId))
-        throw clientNotFound(userCode);
-      const number = validateRegistrationNumber(numberText);
-      const { product } = await numberForAuthorization(registrationNumbers, number);
+      const { client, number, product } = await authorization(userCode, numberText);
       const now = clock.now();
       await conflictOnDuplicate(
         () =>

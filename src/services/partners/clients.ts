@@ -1,14 +1,26 @@
-import type { AuthorizedProduct } from "../../contract/partners.ts";
-import type { HoldingsRepository } from "../../db/repositories/holdings.ts";
+import type { ClientDetail, ClientProduct } from "../../contract/partners.ts";
+import type { AccountNumberRow, HoldingsRepository } from "../../db/repositories/holdings.ts";
 import type { OrganizationsRepository } from "../../db/repositories/organizations.ts";
-import type { PartnersRepository } from "../../db/repositories/partners.ts";
+import type { PartnerAccountRow, PartnersRepository } from "../../db/repositories/partners.ts";
+import type { SubscriptionsRepository } from "../../db/repositories/subscriptions.ts";
 import type { UsersRepository } from "../../db/repositories/users.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { partnerView } from "../../domain/partner-view.ts";
 import { requirePartnerId } from "../../domain/roles.ts";
 import type { User } from "../accounts.ts";
-import type { Product, ProductCatalogue } from "../catalogue/index.ts";
-import { clientNotFound, findClient, toAuthorizedProduct } from "./client-records.ts";
+import type { ProductCatalogue } from "../catalogue/index.ts";
+import {
+  clientNotFound,
+  coverageOf,
+  findClient,
+  inSlices,
+  productReader,
+  subscriptionsCovering,
+  toAuthorizedProduct,
+} from "./client-records.ts";
 
 export interface ClientsDeps {
+  readonly clock: Clock;
   /** Where the products of clients' numbers are read. */
   readonly products: ProductCatalogue;
   /** The repositories made over the database. */
@@ -16,49 +28,103 @@ export interface ClientsDeps {
   readonly partners: PartnersRepository;
   readonly organizations: OrganizationsRepository;
   readonly holdings: HoldingsRepository;
+  readonly subscriptions: SubscriptionsRepository;
 }
 
-/** What a partner sees of its own clients. */
-export function createClients(deps: ClientsDeps) {
-  const { products: catalogue, users, partners, organizations, holdings } = deps;
+/** The printable letter of a client the partner registered (the password is given only once, at registration). */
+export interface ClientLetter {
+  readonly userCode: string;
+  readonly organization: string | null;
+  readonly partner: string;
+  readonly products: ClientProduct[];
+}
 
-  async function productsOf(userId: string): Promise<AuthorizedProduct[]> {
-    const rows = await holdings.numbersOf(userId);
-    // A client holds many numbers of few products: each product is read once.
-    const products = new Map<string, Promise<Product>>();
-    const product = (code: string) => {
-      let read = products.get(code);
-      if (!read) {
-        read = catalogue.requireProduct(code);
-        products.set(code, read);
-      }
-      return read;
-    };
+/** What a partner sees of the accounts it registered or authorised numbers on (src/domain/partner-view.ts). */
+export function createClients(deps: ClientsDeps) {
+  const { clock, products: catalogue, users, partners, organizations, holdings, subscriptions } = deps;
+
+  /** Each account as the partner may see it, with its visible numbers' support this month. */
+  async function viewsOf(partnerId: string, accounts: readonly PartnerAccountRow[]): Promise<ClientDetail[]> {
+    const rows = await inSlices(
+      accounts.map((a) => a.userId),
+      (ids) => holdings.accountNumbers(ids),
+    );
+    const byAccount = new Map<string, AccountNumberRow[]>();
+    for (const row of rows) byAccount.set(row.userId, [...(byAccount.get(row.userId) ?? []), row]);
+    const visible = accounts.flatMap((account) => {
+      const view = partnerView(partnerId, {
+        registeredBy: account.registeredBy,
+        numbers: byAccount.get(account.userId) ?? [],
+      });
+      return view ? [{ account, view }] : [];
+    });
+    // Only the numbers the partner may see are looked up: their coverage is all it is told.
+    const numbers = visible.flatMap(({ view }) => view.numbers.map((n) => n.registrationNumber));
+    const covering = await subscriptionsCovering(subscriptions, numbers);
+    const product = productReader(catalogue);
+    const now = clock.now();
     return Promise.all(
-      rows.map(async (row) => toAuthorizedProduct(row.registrationNumber, await product(row.productCode))),
+      visible.map(async ({ account, view }) => ({
+        userCode: account.userCode,
+        organization: view.organizationVisible ? account.organization : null,
+        email: view.organizationVisible ? account.email : null,
+        registeredByYou: view.relation === "registered",
+        products: await Promise.all(
+          view.numbers.map(async (n) => {
+            const read = await product(n.productCode);
+            return {
+              ...toAuthorizedProduct(n.registrationNumber, read),
+              support: coverageOf(n, read, covering, now),
+            };
+          }),
+        ),
+      })),
     );
   }
 
-  return {
-    /** The partner's own clients. */
-    async listClients(actor: User) {
-      const partnerId = requirePartnerId(actor);
-      return partners.clientsOf(partnerId);
-    },
-
-    /** One of the partner's own clients with its products; anyone else's is not found. */
-    async getClient(actor: User, userCode: string) {
-      const partnerId = requirePartnerId(actor);
-      const client = await findClient(users, userCode);
-      if (!client || client.partnerId !== partnerId) throw clientNotFound(userCode);
-      const organization = client.organizationId
-        ? await organizations.nameOf(client.organizationId)
-        : undefined;
-      return {
+  /** One account by user code as the partner may see it; one it may see nothing of is not found. */
+  async function clientView(partnerId: string, userCode: string): Promise<ClientDetail> {
+    const client = await findClient(users, userCode);
+    if (!client) throw clientNotFound(userCode);
+    const organization = client.organizationId
+      ? await organizations.nameOf(client.organizationId)
+      : undefined;
+    const [view] = await viewsOf(partnerId, [
+      {
+        userId: client.id,
         userCode: client.login,
+        registeredBy: client.partnerId,
         organization: organization ?? null,
         email: client.email,
-        products: await productsOf(client.id),
+      },
+    ]);
+    if (!view) throw clientNotFound(userCode);
+    return view;
+  }
+
+  return {
+    /** The accounts the partner registered or authorised numbers on, each as it may see it. */
+    async listClients(actor: User): Promise<ClientDetail[]> {
+      const partnerId = requirePartnerId(actor);
+      return viewsOf(partnerId, await partners.accountsOf(partnerId));
+    },
+
+    /** One account as the partner may see it; an account it has nothing to do with is not found. */
+    async getClient(actor: User, userCode: string): Promise<ClientDetail> {
+      return clientView(requirePartnerId(actor), userCode);
+    },
+
+    /** The letter of a client the partner registered; anyone else's is not found. */
+    async clientLetter(actor: User, userCode: string): Promise<ClientLetter> {
+      const partnerId = requirePartnerId(actor);
+      const view = await clientView(partnerId, userCode);
+      // The letter carries the organisation: only the partner that registered the account sees it.
+      if (!view.registeredByYou) throw clientNotFound(userCode);
+      return {
+        userCode: view.userCode,
+        organization: view.organization,
+        partner: (await partners.nameOf(partnerId)) ?? "",
+        products: view.products,
       };
     },
   };

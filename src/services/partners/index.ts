@@ -13,6 +13,7 @@ import { createClients } from "./clients.ts";
 import { createPartnerAccounts } from "./partner-accounts.ts";
 
 export type { LetterMail, RegisteredClient } from "./client-registration.ts";
+export type { ClientLetter } from "./clients.ts";
 export type { Partner } from "./partner-accounts.ts";
 export type { AuthorizedProduct };
 
@@ -39,7 +40,7 @@ export function createPartnersService(deps: PartnersDeps) {
     ...createPartnerAccounts({ db, clock, partners }),
     ...createClientRegistration({ db, clock, mailer, reportMailFailure, numbers, partners }),
     ...createClientNumbers({ clock, changes, numbers, users, holdings, subscriptions }),
-    ...createClients({ products, users, partners, organizations, holdings }),
+    ...createClients({ clock, products, users, partners, organizations, holdings, subscriptions }),
   };
 }
 
