@@ -23,7 +23,10 @@ export interface NumberListingDeps {
 export function createNumberListing(deps: NumberListingDeps) {
   const { clock, registrationNumbers } = deps;
   return {
-    async listNumbers(query: RegistrationNumberQuery): Promise<RegistrationNumberPage> {
+    /** The filters as given (the state as any text, which is checked here as well as by the API's schema). */
+    async listNumbers(
+      query: Omit<RegistrationNumberQuery, "state"> & { state?: string },
+    ): Promise<RegistrationNumberPage> {
       const paging = parsePaging(query);
       const product = given(query.product);
       if (product !== undefined) validateCode(product, "product code");
