@@ -61,6 +61,11 @@ export function createProducts(deps: ProductsDeps) {
         const { catalogue, holdings, audit } = repositories(trx);
         const current = await catalogue.findProduct(code);
         if (!current) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
+        const name = input.name === undefined ? current.name : validateProductName(input.name);
+        const freeSupportMonths =
+          input.freeSupportMonths === undefined
+            ? current.freeSupportMonths
+            : validateFreeSupportMonths(input.freeSupportMonths);
         const configurations =
           input.configurations === undefined
             ? current.configurations
@@ -70,15 +75,7 @@ export function createProducts(deps: ProductsDeps) {
             field: "configurations",
           });
         }
-        const product: Product = {
-          ...current,
-          name: input.name === undefined ? current.name : validateProductName(input.name),
-          freeSupportMonths:
-            input.freeSupportMonths === undefined
-              ? current.freeSupportMonths
-              : validateFreeSupportMonths(input.freeSupportMonths),
-          configurations,
-        };
+        const product: Product = { ...current, name, freeSupportMonths, configurations };
         const changedFields = (["name", "freeSupportMonths", "configurations"] as const).filter(
           (field) => JSON.stringify(product[field]) !== JSON.stringify(current[field]),
         );
