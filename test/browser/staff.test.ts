@@ -143,6 +143,18 @@ describe("staff area in a browser", () => {
           );
           assert.deepEqual(consoleErrors, []);
 
+          // A partner and its login, through the forms.
+          await page.goto(portal.url("/staff/partners"));
+          await page.locator("#field-name").fill("Mitra Jaya");
+          await page.getByRole("button", { name: "Add the partner" }).click();
+          await page.waitForURL(/\/staff\/partners\?added=/);
+          await page.getByText("Add a login", { exact: true }).click();
+          await page.locator("input[name=login]").fill("mitra-sales");
+          await page.locator("input[name=password]").fill("mitra-password-1");
+          await page.getByRole("button", { name: "Add the login" }).click();
+          await page.waitForURL(/login=mitra-sales/);
+          assert.match((await page.locator(".staff-logins").textContent()) ?? "", /mitra-sales/);
+
           // Every staff page, in each language, at desktop and phone width; none breaks the phone's width.
           const pages: [string, string][] = [
             ["/staff", "staff-overview"],

@@ -91,9 +91,11 @@ export function AuditPage(props: {
               <tbody>
                 {page.items.map((entry) => (
                   <tr key={entry.id}>
-                    <td data-label={t("staff:audit.at")}>{view.format.dateTime(entry.at)}</td>
+                    <td data-label={t("staff:audit.at")} class="staff-nowrap">
+                      {view.format.dateTime(entry.at)}
+                    </td>
                     <td data-label={t("staff:audit.actor")}>{entry.actor ?? t("staff:audit.system")}</td>
-                    <td data-label={t("staff:audit.action")}>
+                    <td data-label={t("staff:audit.action")} class="staff-nowrap">
                       <code>{entry.action}</code>
                     </td>
                     <td data-label={t("staff:audit.subject")}>
