@@ -294,6 +294,17 @@ for (const dialect of await availableDialects()) {
         assert.match(refused.body, new RegExp(`id="field-${field}-error"`), field);
         assert.match(refused.body, new RegExp(`value="${fields.version.replace(/\./g, "\\.")}"`));
       }
+      // Control characters never reach the database (PostgreSQL refuses NUL in text).
+      await admin.get("/staff/configurations");
+      const nul = await admin.post("/staff/configurations", {
+        code: "NUL",
+        name: "a\u0000b",
+        kind: "configuration",
+      });
+      assert.equal(nul.statusCode, 400);
+      assert.equal((await admin.get("/staff/configurations/NU%00L")).statusCode, 400);
+      assert.equal((await admin.get("/staff/audit-log?actor=%00")).statusCode, 400);
+      assert.equal((await admin.get("/staff/registration-numbers?product=%1F")).statusCode, 400);
       assert.equal((await admin.get("/staff/releases/no-such-release")).statusCode, 404);
       assert.equal((await admin.get("/staff/configurations/NOPE")).statusCode, 404);
       assert.equal((await admin.get("/staff/products/NOPE")).statusCode, 404);
