@@ -12,3 +12,4 @@ export * from "./registration.ts";
 export * from "./shapes.ts";
 export * from "./tuf.ts";
 export * from "./tuf-metadata.ts";
+export * from "./staff.ts";

@@ -14,6 +14,7 @@ import { catalogueRoutes } from "./api/catalogue-routes.ts";
 import { downloadRoutes } from "./api/download-routes.ts";
 import { partnerRoutes } from "./api/partner-routes.ts";
 import { registrationRoutes } from "./api/registration-routes.ts";
+import { staffRoutes } from "./api/staff-routes.ts";
 import { enforceAccess, registerAuthentication } from "./auth.ts";
 import { controlCharacterCheck } from "./input-text.ts";
 import { answerClientError, registerProblemHandlers, sendFrameworkError } from "./problem.ts";
@@ -121,6 +122,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     await api.register(tufRoutes(context));
     await api.register(registrationRoutes(context));
     await api.register(partnerRoutes(context));
+    await api.register(staffRoutes(context));
   });
 
   await app.register(webPortal({ ...context, defaultTimeZone: options.timeZone ?? "UTC" }));

@@ -8,6 +8,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { createTufRepository } from "../tuf/repository.ts";
 import { listPublishedTargets } from "../tuf/targets.ts";
 import { createAccountsService } from "./accounts.ts";
+import { createAuditLogService } from "./audit-log.ts";
 import { createCatalogueImportService } from "./catalogue/import.ts";
 import { createCatalogueService } from "./catalogue/index.ts";
 import { createDownloadsService } from "./downloads.ts";
@@ -49,7 +50,7 @@ export function createServices(deps: ServiceDeps) {
     maxMinutes: deps.sessionMaxMinutes,
   });
   const entitlements = createEntitlementsService({ db, clock, changes });
-  const catalogue = createCatalogueService({ db, blobs, clock, entitlements });
+  const catalogue = createCatalogueService({ db, blobs, clock, entitlements, changes });
   const catalogueImport = createCatalogueImportService({ db, blobs, clock, catalogue });
   const updates = createUpdatesService({ catalogue, entitlements });
   const downloads = createDownloadsService({ db, blobs, clock });
@@ -76,6 +77,7 @@ export function createServices(deps: ServiceDeps) {
     changes,
     numbers: registrationNumbers,
     products: catalogue,
+    accounts,
   });
   const subscriptions = createSubscriptionsService({ db, clock, changes });
   const tuf = createTufRepository({
@@ -91,8 +93,10 @@ export function createServices(deps: ServiceDeps) {
       (error) => process.emitWarning(`TUF metadata was not re-signed after a catalogue change: ${error}`),
     ),
   );
+  const auditLog = createAuditLogService({ db });
   return {
     accounts,
+    auditLog,
     sessions,
     catalogue,
     catalogueImport,

@@ -223,6 +223,7 @@ for (const dialect of await availableDialects()) {
         changes: t.upkeep.database.changes,
         numbers: t.upkeep.services.registrationNumbers,
         products: t.upkeep.services.catalogue,
+        accounts: t.upkeep.services.accounts,
         mailer: {
           send: async () => {
             throw new Error("ENOSPC: no space left on device, open '/var/lib/upkeep/outbox/x.eml'");

@@ -83,7 +83,7 @@ export interface TestApp {
   /** A user of the given role with a token. */
   signUp(role: User["role"], login?: string): Promise<{ user: User; token: string }>;
   request(options: {
-    method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
     url: string;
     token?: string | null;
     body?: unknown;

@@ -263,6 +263,50 @@ export function catalogueRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Every product with its configurations, by code. */
+    async listProducts(): Promise<Product[]> {
+      const [rows, links] = await Promise.all([
+        db.selectFrom("products").selectAll().orderBy("code").execute(),
+        db
+          .selectFrom("product_configurations")
+          .select(["product_code", "configuration_code"])
+          .orderBy("configuration_code")
+          .execute(),
+      ]);
+      const configurations = new Map<string, string[]>(rows.map((row) => [row.code, []]));
+      for (const link of links) configurations.get(link.product_code)?.push(link.configuration_code);
+      return rows.map((row) => ({
+        code: row.code,
+        name: row.name,
+        edition: row.edition as Edition,
+        freeSupportMonths: Number(row.free_support_months),
+        configurations: configurations.get(row.code) ?? [],
+      }));
+    },
+
+    /** Writes a product's name, free support months and configuration links as given. */
+    async updateProduct(product: Product): Promise<void> {
+      await db
+        .updateTable("products")
+        .set({ name: product.name, free_support_months: product.freeSupportMonths })
+        .where("code", "=", product.code)
+        .execute();
+      await db.deleteFrom("product_configurations").where("product_code", "=", product.code).execute();
+      await db
+        .insertInto("product_configurations")
+        .values(product.configurations.map((c) => ({ product_code: product.code, configuration_code: c })))
+        .execute();
+    },
+
+    /** Replaces a release's documents. */
+    async setReleaseDocuments(id: string, documents: ReleaseDocuments): Promise<void> {
+      await db
+        .updateTable("releases")
+        .set({ documents: JSON.stringify(documents) })
+        .where("id", "=", id)
+        .execute();
+    },
+
     /** The release without its files and documents. */
     async findRelease(id: string): Promise<StoredRelease | undefined> {
       const row = await releaseRow(id);

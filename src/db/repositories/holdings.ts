@@ -170,6 +170,22 @@ export function holdingsRepository(db: Kysely<Database>) {
       return [...new Set(holders.map((h) => h.user_id))];
     },
 
+    /** The accounts holding any number of the product, each once. */
+    async holdersOfProduct(productCode: string): Promise<string[]> {
+      const holders = await db
+        .selectFrom("authorizations")
+        .innerJoin(
+          "registration_numbers",
+          "registration_numbers.number",
+          "authorizations.registration_number",
+        )
+        .select("authorizations.user_id")
+        .where("registration_numbers.product_code", "=", productCode)
+        .distinct()
+        .execute();
+      return holders.map((h) => h.user_id);
+    },
+
     /**
      * The numbers of these accounts with their product, purchase date and the partner that
      * authorised each (null: the user's own PIN), by account and number.

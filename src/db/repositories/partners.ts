@@ -16,6 +16,15 @@ export interface PartnerAccountRow {
   readonly email: string | null;
 }
 
+/** A partner as staff see it: its logins and how many clients it registered. */
+export interface PartnerWithLogins {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly logins: { login: string; email: string | null; activeFrom: string }[];
+  readonly clients: number;
+}
+
 export type PartnersRepository = ReturnType<typeof partnersRepository>;
 
 /** Partners (resellers) and the client accounts they registered. */
@@ -32,6 +41,46 @@ export function partnersRepository(db: Kysely<Database>) {
         .where("id", "=", partnerId)
         .executeTakeFirst();
       return row?.name;
+    },
+
+    async find(partnerId: string): Promise<PartnerRow | undefined> {
+      return db.selectFrom("partners").select(["id", "name"]).where("id", "=", partnerId).executeTakeFirst();
+    },
+
+    /** Every partner by name, with its partner logins and the number of its client accounts. */
+    async listWithLogins(): Promise<PartnerWithLogins[]> {
+      const [partners, users] = await Promise.all([
+        db.selectFrom("partners").select(["id", "name", "created_at"]).orderBy("name").execute(),
+        db
+          .selectFrom("users")
+          .select(["partner_id", "login", "email", "active_from", "role"])
+          .where("partner_id", "is not", null)
+          .where("role", "in", ["partner", "user"])
+          .orderBy("login")
+          .execute(),
+      ]);
+      const byId = new Map(
+        partners.map((p) => [
+          p.id,
+          {
+            id: p.id,
+            name: p.name,
+            createdAt: p.created_at,
+            logins: [] as PartnerWithLogins["logins"],
+            clients: 0,
+          },
+        ]),
+      );
+      for (const user of users) {
+        const partner = byId.get(user.partner_id ?? "");
+        if (!partner) continue;
+        if (user.role === "partner") {
+          partner.logins.push({ login: user.login, email: user.email, activeFrom: user.active_from });
+        } else {
+          partner.clients++;
+        }
+      }
+      return [...byId.values()];
     },
 
     /** A taken name surfaces as the driver's unique violation. */

@@ -1,4 +1,6 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
+import type { RegistrationNumberState, RegistrationNumberSummary } from "../../contract/staff.ts";
+import type { Paging } from "../../domain/paging.ts";
 import type { FailureCount } from "../../domain/pin-lock.ts";
 import type { Database, PinAttemptsTable, RegistrationNumbersTable } from "../schema.ts";
 
@@ -24,6 +26,15 @@ export interface RegistrationCard {
   readonly purchaseDate: string | null;
 }
 
+/** Which numbers a staff list shows; `at` is the moment locks are judged at. */
+export interface RegistrationNumberFilter {
+  readonly product?: string;
+  /** Numbers starting with these digits. */
+  readonly numberPrefix?: string;
+  readonly state?: RegistrationNumberState;
+  readonly at: string;
+}
+
 export type RegistrationNumbersRepository = ReturnType<typeof registrationNumbersRepository>;
 
 /** Registration numbers with their PIN hashes and registration cards, and the wrong PINs counted against them. */
@@ -35,6 +46,100 @@ export function registrationNumbersRepository(db: Kysely<Database>) {
         .selectAll()
         .where("number", "=", number)
         .executeTakeFirst();
+    },
+
+    /** Numbers for staff, newest issue first, with their holder and running PIN lock; `paging` rows from its offset. */
+    async list(filter: RegistrationNumberFilter, paging: Paging): Promise<RegistrationNumberSummary[]> {
+      const { at } = filter;
+      let query = db.selectFrom("registration_numbers as n").select((eb) => [
+        "n.number",
+        "n.product_code",
+        "n.pin_hash",
+        "n.issued_at",
+        "n.vendor_registered_at",
+        "n.purchase_date",
+        eb
+          .selectFrom("authorizations")
+          .innerJoin("users", "users.id", "authorizations.user_id")
+          .select("users.login")
+          .whereRef("authorizations.registration_number", "=", "n.number")
+          .limit(1)
+          .as("holder"),
+        eb
+          .selectFrom("pin_attempts")
+          .select("pin_attempts.locked_until")
+          .whereRef("pin_attempts.registration_number", "=", "n.number")
+          .where("pin_attempts.locked_until", ">", at)
+          .as("number_lock"),
+        eb
+          .selectFrom("pin_address_attempts")
+          .select((inner) => inner.fn.max("pin_address_attempts.locked_until").as("until"))
+          .whereRef("pin_address_attempts.registration_number", "=", "n.number")
+          .where("pin_address_attempts.locked_until", ">", at)
+          .as("address_lock"),
+      ]);
+      if (filter.product) query = query.where("n.product_code", "=", filter.product);
+      if (filter.numberPrefix) query = query.where("n.number", "like", `${filter.numberPrefix}%`);
+      const held = (eb: ExpressionBuilder<Database & { n: RegistrationNumbersTable }, "n">) =>
+        eb.exists(
+          eb
+            .selectFrom("authorizations")
+            .select("authorizations.registration_number")
+            .whereRef("authorizations.registration_number", "=", "n.number"),
+        );
+      switch (filter.state) {
+        case "awaiting-card":
+          query = query.where("n.vendor_registered_at", "is", null);
+          break;
+        case "vendor-registered":
+          query = query.where("n.vendor_registered_at", "is not", null);
+          break;
+        case "on-account":
+          query = query.where(held);
+          break;
+        case "free":
+          query = query.where((eb) => eb.not(held(eb)));
+          break;
+        case "locked":
+          query = query.where((eb) =>
+            eb.or([
+              eb.exists(
+                eb
+                  .selectFrom("pin_attempts")
+                  .select("pin_attempts.registration_number")
+                  .whereRef("pin_attempts.registration_number", "=", "n.number")
+                  .where("pin_attempts.locked_until", ">", at),
+              ),
+              eb.exists(
+                eb
+                  .selectFrom("pin_address_attempts")
+                  .select("pin_address_attempts.registration_number")
+                  .whereRef("pin_address_attempts.registration_number", "=", "n.number")
+                  .where("pin_address_attempts.locked_until", ">", at),
+              ),
+            ]),
+          );
+          break;
+      }
+      const rows = await query
+        .orderBy("n.issued_at", "desc")
+        .orderBy("n.number")
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .execute();
+      return rows.map((row) => {
+        const locks = [row.number_lock, row.address_lock].filter((lock): lock is string => Boolean(lock));
+        return {
+          registrationNumber: row.number,
+          product: row.product_code,
+          withPin: row.pin_hash !== null,
+          issuedAt: row.issued_at,
+          vendorRegisteredAt: row.vendor_registered_at,
+          purchaseDate: row.purchase_date,
+          holder: row.holder ?? null,
+          lockedUntil: locks.sort().at(-1) ?? null,
+        };
+      });
     },
 
     /** Those of the numbers that exist. */

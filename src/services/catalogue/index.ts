@@ -6,6 +6,7 @@ import type {
   Release,
   ReleaseWithDocuments,
 } from "../../contract/catalogue.ts";
+import type { ChangeFeed } from "../../db/change-feed.ts";
 import { catalogueRepository } from "../../db/repositories/catalogue.ts";
 import type { Database } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
@@ -30,11 +31,13 @@ export interface CatalogueDeps {
   readonly clock: Clock;
   /** Who may see which configuration, for the releases and files shown to users. */
   readonly entitlements: EntitlementsService;
+  /** Tells every node whose cached entitlements a product's edit changed. */
+  readonly changes: ChangeFeed;
 }
 
 /** The release catalogue: configurations, products, releases and their files, and what a user sees of them. */
 export function createCatalogueService(deps: CatalogueDeps) {
-  const { db, blobs, clock, entitlements } = deps;
+  const { db, blobs, clock, entitlements, changes } = deps;
   const catalogue = catalogueRepository(db);
   const records = catalogueRecords(catalogue);
   const { onChange, changed } = catalogueListeners();
@@ -48,7 +51,7 @@ export function createCatalogueService(deps: CatalogueDeps) {
     /** The "what's new" document of each of these releases that has one, by release id (for plans). */
     whatsNewOf: catalogue.whatsNewOf,
     ...configurations,
-    ...createProducts({ db, clock }),
+    ...createProducts({ db, clock, changes }),
     ...createReleases({ db, clock, catalogue, records, changed }),
     ...createDistributions({ db, blobs, clock, catalogue, records, changed }),
     ...createCatalogueViewing({

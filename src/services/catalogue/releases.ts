@@ -166,6 +166,31 @@ export function createReleases(deps: ReleasesDeps) {
       return { ...toRelease(release, []), documents };
     },
 
+    /**
+     * Replaces a release's documents (those left out are removed). Documents are text, not files:
+     * they may be corrected after publication, when plans and pages show the new text at once.
+     */
+    async updateDocuments(id: string, input: unknown, actorId: string | null): Promise<ReleaseWithDocuments> {
+      const documents = validateDocuments(input);
+      const release = await records.requireRelease(id);
+      await inTransaction(db, async ({ catalogue, audit }) => {
+        await catalogue.setReleaseDocuments(id, documents);
+        if (release.status !== "draft") await catalogue.bumpConfigurationRevision(release.configuration);
+        await audit.record(clock.now(), {
+          actorId,
+          action: "release.documents",
+          subject: `release:${id}`,
+          details: {
+            configuration: release.configuration,
+            version: release.version,
+            documents: Object.keys(documents),
+          },
+        });
+      });
+      if (release.status !== "draft") await changed(release.configuration);
+      return records.getRelease(id);
+    },
+
     publishRelease: (id: string, actorId: string | null) => setStatus(id, "published", actorId),
     withdrawRelease: (id: string, actorId: string | null) => setStatus(id, "withdrawn", actorId),
 

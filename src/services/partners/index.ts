@@ -5,6 +5,7 @@ import { repositories } from "../../db/repositories/index.ts";
 import type { Database } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import type { Mailer } from "../../mail/transport.ts";
+import type { AccountsService } from "../accounts.ts";
 import type { ProductCatalogue } from "../catalogue/index.ts";
 import type { RegistrationNumbersService } from "../registration-numbers/index.ts";
 import { createClientNumbers } from "./client-numbers.ts";
@@ -26,18 +27,20 @@ export interface PartnersDeps {
   readonly numbers: RegistrationNumbersService;
   /** Where the products of clients' numbers are read. */
   readonly products: ProductCatalogue;
+  /** Where partners' own logins are made. */
+  readonly accounts: Pick<AccountsService, "createUser">;
   /** Where a letter that could not be mailed is reported; a process warning by default. */
   readonly reportMailFailure?: (message: string, error: unknown) => void;
 }
 
 export function createPartnersService(deps: PartnersDeps) {
-  const { db, clock, mailer, changes, numbers, products } = deps;
+  const { db, clock, mailer, changes, numbers, products, accounts } = deps;
   const { users, partners, organizations, holdings, subscriptions } = repositories(db);
   const reportMailFailure =
     deps.reportMailFailure ??
     ((message: string, error: unknown) => process.emitWarning(`${message}: ${error}`));
   return {
-    ...createPartnerAccounts({ db, clock, partners }),
+    ...createPartnerAccounts({ db, clock, partners, createUser: accounts.createUser }),
     ...createClientRegistration({ db, clock, mailer, reportMailFailure, numbers, partners }),
     ...createClientNumbers({ clock, changes, numbers, users, holdings, subscriptions }),
     ...createClients({ clock, products, users, partners, organizations, holdings, subscriptions }),

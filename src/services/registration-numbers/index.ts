@@ -6,6 +6,7 @@ import type { Database } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import type { ProductCatalogue } from "../catalogue/index.ts";
 import { createIssuing } from "./issue.ts";
+import { createNumberListing } from "./listing.ts";
 import { createPinVerification } from "./pin-verification.ts";
 import { createVendorRegistration } from "./vendor-registration.ts";
 
@@ -39,6 +40,7 @@ export function createRegistrationNumbersService(deps: RegistrationNumbersDeps) 
       comparePins,
     }),
     ...createIssuing({ db, clock, pinKey, products }),
+    ...createNumberListing({ clock, registrationNumbers }),
   };
 }
 

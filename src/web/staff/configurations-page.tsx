@@ -1,0 +1,146 @@
+import type { Configuration } from "../../contract/catalogue.ts";
+import { CONFIGURATION_KINDS, PACKAGE_FORMATS } from "../../domain/catalogue.ts";
+import { Alert, PostForm, TextField } from "../ui.tsx";
+import type { ViewContext } from "../view.ts";
+import { canChange, SelectField, StaffLayout } from "./components.tsx";
+import type { FormErrors } from "./problems.ts";
+
+export interface ConfigurationForm {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly vendor: string;
+  readonly programName: string;
+  readonly packageFormat: string;
+}
+
+export const EMPTY_CONFIGURATION_FORM: ConfigurationForm = {
+  code: "",
+  name: "",
+  kind: "configuration",
+  vendor: "1c",
+  programName: "",
+  packageFormat: "1c",
+};
+
+export function kindLabel(view: ViewContext, kind: string): string {
+  if (kind === "platform") return view.t("staff:kinds.platform");
+  if (kind === "report-forms") return view.t("staff:kinds.reportForms");
+  return view.t("staff:kinds.configuration");
+}
+
+function formatLabel(view: ViewContext, format: string): string {
+  return format === "file" ? view.t("staff:formats.file") : view.t("staff:formats.onec");
+}
+
+/** The configurations releases are published for, and the form that adds one (admin). */
+export function ConfigurationsPage(props: {
+  view: ViewContext;
+  configurations: Configuration[];
+  form: ConfigurationForm;
+  errors?: FormErrors;
+}) {
+  const { view, configurations, form } = props;
+  const { t } = view;
+  const errors = props.errors ?? {};
+  return (
+    <StaffLayout view={view} title={t("staff:configurations.title")}>
+      <h1>{t("staff:configurations.title")}</h1>
+      {configurations.length === 0 ? (
+        <p class="muted">{t("staff:configurations.none")}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="data-table stack-on-phone">
+            <thead>
+              <tr>
+                <th scope="col">{t("staff:configurations.code")}</th>
+                <th scope="col">{t("staff:configurations.name")}</th>
+                <th scope="col">{t("staff:configurations.kind")}</th>
+                <th scope="col">{t("staff:configurations.format")}</th>
+                <th scope="col">{t("staff:configurations.vendor")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {configurations.map((c) => (
+                <tr key={c.code}>
+                  <td data-label={t("staff:configurations.code")}>
+                    <a href={`/staff/configurations/${encodeURIComponent(c.code)}`}>{c.code}</a>
+                  </td>
+                  <td data-label={t("staff:configurations.name")}>{c.name}</td>
+                  <td data-label={t("staff:configurations.kind")}>{kindLabel(view, c.kind)}</td>
+                  <td data-label={t("staff:configurations.format")}>{formatLabel(view, c.packageFormat)}</td>
+                  <td data-label={t("staff:configurations.vendor")}>
+                    <code>{c.vendor}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {canChange(view) && (
+        <section class="card staff-form-card" aria-labelledby="new-configuration">
+          <h2 id="new-configuration">{t("staff:configurations.create")}</h2>
+          {errors._form && (
+            <Alert kind="error">
+              <p>{errors._form}</p>
+            </Alert>
+          )}
+          <PostForm view={view} action="/staff/configurations" class="stacked-form">
+            <TextField
+              name="code"
+              label={t("staff:configurations.code")}
+              hint={t("staff:configurations.codeHint")}
+              value={form.code}
+              error={errors.code}
+              required
+              maxLength={64}
+            />
+            <TextField
+              name="name"
+              label={t("staff:configurations.name")}
+              value={form.name}
+              error={errors.name}
+              required
+              maxLength={300}
+            />
+            <SelectField
+              name="kind"
+              label={t("staff:configurations.kind")}
+              value={form.kind}
+              error={errors.kind}
+              options={CONFIGURATION_KINDS.map((kind) => ({ value: kind, label: kindLabel(view, kind) }))}
+            />
+            <SelectField
+              name="packageFormat"
+              label={t("staff:configurations.format")}
+              hint={t("staff:configurations.formatHint")}
+              value={form.packageFormat}
+              error={errors.packageFormat}
+              options={PACKAGE_FORMATS.map((format) => ({ value: format, label: formatLabel(view, format) }))}
+            />
+            <TextField
+              name="vendor"
+              label={t("staff:configurations.vendor")}
+              hint={t("staff:configurations.vendorHint")}
+              value={form.vendor}
+              error={errors.vendor}
+              maxLength={64}
+            />
+            <TextField
+              name="programName"
+              label={t("staff:configurations.programName")}
+              hint={t("staff:configurations.programNameHint")}
+              value={form.programName}
+              error={errors.programName}
+              maxLength={300}
+            />
+            <button type="submit" class="button">
+              {t("staff:configurations.submit")}
+            </button>
+          </PostForm>
+        </section>
+      )}
+    </StaffLayout>
+  );
+}

@@ -1,0 +1,159 @@
+import type { Configuration, Product } from "../../contract/catalogue.ts";
+import { Alert, PostForm, TextField } from "../ui.tsx";
+import type { ViewContext } from "../view.ts";
+import { canChange, StaffLayout } from "./components.tsx";
+import type { FormErrors } from "./problems.ts";
+
+export function editionLabel(view: ViewContext, edition: string): string {
+  if (edition === "prof") return view.t("staff:editions.prof");
+  if (edition === "corp") return view.t("staff:editions.corp");
+  return view.t("staff:editions.basic");
+}
+
+/** Every product: what is sold, its edition, configurations and free support months. */
+export function ProductsPage({
+  view,
+  products,
+  saved,
+}: {
+  view: ViewContext;
+  products: Product[];
+  saved?: string;
+}) {
+  const { t } = view;
+  return (
+    <StaffLayout view={view} title={t("staff:products.title")}>
+      <h1>{t("staff:products.title")}</h1>
+      {saved && (
+        <Alert kind="success">
+          <p>{t("staff:products.saved", { code: saved })}</p>
+        </Alert>
+      )}
+      {products.length === 0 ? (
+        <p class="muted">{t("staff:products.none")}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="data-table stack-on-phone">
+            <thead>
+              <tr>
+                <th scope="col">{t("staff:products.code")}</th>
+                <th scope="col">{t("staff:products.name")}</th>
+                <th scope="col">{t("staff:products.edition")}</th>
+                <th scope="col">{t("staff:products.configurations")}</th>
+                <th scope="col" class="numeric">
+                  {t("staff:products.freeSupportMonths")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {products.map((product) => (
+                <tr key={product.code}>
+                  <td data-label={t("staff:products.code")}>
+                    {canChange(view) ? (
+                      <a href={`/staff/products/${encodeURIComponent(product.code)}`}>{product.code}</a>
+                    ) : (
+                      product.code
+                    )}
+                  </td>
+                  <td data-label={t("staff:products.name")}>{product.name}</td>
+                  <td data-label={t("staff:products.edition")}>{editionLabel(view, product.edition)}</td>
+                  <td data-label={t("staff:products.configurations")}>{product.configurations.join(", ")}</td>
+                  <td data-label={t("staff:products.freeSupportMonths")} class="numeric">
+                    {view.format.number(product.freeSupportMonths)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </StaffLayout>
+  );
+}
+
+export interface ProductForm {
+  readonly name: string;
+  readonly freeSupportMonths: string;
+  readonly configurations: readonly string[];
+}
+
+/** One product's form (admin): name, free support months and configurations; the edition is fixed. */
+export function ProductPage(props: {
+  view: ViewContext;
+  product: Product;
+  configurations: Configuration[];
+  form: ProductForm;
+  errors?: FormErrors;
+}) {
+  const { view, product, configurations, form } = props;
+  const { t } = view;
+  const errors = props.errors ?? {};
+  const title = t("staff:products.editTitle", { code: product.code });
+  return (
+    <StaffLayout
+      view={view}
+      title={title}
+      trail={[{ href: "/staff/products", label: t("staff:nav.products") }]}
+    >
+      <h1>{title}</h1>
+      <p class="muted">
+        {t("staff:products.edition")}: {editionLabel(view, product.edition)} ·{" "}
+        {t("staff:products.editionFixed")}
+      </p>
+      {errors._form && (
+        <Alert kind="error">
+          <p>{errors._form}</p>
+        </Alert>
+      )}
+      <PostForm
+        view={view}
+        action={`/staff/products/${encodeURIComponent(product.code)}`}
+        class="stacked-form card"
+      >
+        <TextField
+          name="name"
+          label={t("staff:products.name")}
+          value={form.name}
+          error={errors.name}
+          required
+          maxLength={300}
+        />
+        <TextField
+          name="freeSupportMonths"
+          type="number"
+          inputmode="numeric"
+          label={t("staff:products.freeSupportMonths")}
+          hint={t("staff:products.freeSupportMonthsHint")}
+          value={form.freeSupportMonths}
+          error={errors.freeSupportMonths}
+          maxLength={3}
+        />
+        <fieldset
+          class={errors.configurations ? "field field-invalid staff-checkboxes" : "field staff-checkboxes"}
+          aria-describedby={errors.configurations ? "field-configurations-error" : undefined}
+        >
+          <legend>{t("staff:products.configurations")}</legend>
+          {errors.configurations && (
+            <p class="field-error" id="field-configurations-error">
+              {errors.configurations}
+            </p>
+          )}
+          {configurations.map((configuration) => (
+            <label key={configuration.code} class="staff-checkbox">
+              <input
+                type="checkbox"
+                name="configurations"
+                value={configuration.code}
+                checked={form.configurations.includes(configuration.code)}
+              />{" "}
+              {configuration.code} — {configuration.name}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" class="button">
+          {t("staff:products.submit")}
+        </button>
+      </PostForm>
+    </StaffLayout>
+  );
+}
