@@ -98,6 +98,43 @@ const platformBody = {
 
 export const UPDATE_PLATFORM_PREFIX = "/update-platform";
 
+const string = { type: "string" } as const;
+const integer = { type: "integer" } as const;
+
+/** The answer of programs/update/info, for Fastify's serializer: keys in the protocol's order. */
+const infoResponse = {
+  200: {
+    // No `required`: the serializer would write required keys first, out of the protocol's order.
+    type: "object",
+    properties: {
+      configurationUpdateResponse: {
+        type: "object",
+        properties: {
+          configurationVersion: string,
+          size: integer,
+          platformVersion: string,
+          updateInfoUrl: string,
+          howToUpdateInfoUrl: string,
+          upgradeSequence: { type: "array", items: string },
+          programVersionUin: string,
+        },
+      },
+      platformUpdateResponse: {
+        type: "object",
+        properties: {
+          platformVersion: string,
+          transitionInfoUrl: string,
+          releaseUrl: string,
+          distributionUin: string,
+          size: integer,
+          recommended: { type: "boolean" },
+        },
+      },
+      additionalReleaseUpdate: { type: "array", items: { type: "object", additionalProperties: true } },
+    },
+  },
+} as const;
+
 const anyObject = { type: "object" } as const;
 
 const language = (request: FastifyRequest) =>
@@ -120,7 +157,7 @@ export function updatePlatformRoutes(services: Services) {
 
     scope.post<{ Body: InfoRequest }>(
       `/programs/update/info`,
-      { schema: { ...route, body: infoBody }, config: { access: "public" } },
+      { schema: { ...route, body: infoBody, response: infoResponse }, config: { access: "public" } },
       (request) => updates.info(request.body),
     );
 

@@ -126,34 +126,45 @@ const edition = (version: string) => parseVersion(version).slice(0, 2).join(".")
 
 export function createUpdateService(deps: UpdateServiceDeps) {
   const { catalogue, updates, accounts, publicUrl } = deps;
-  let configurations: { at: number; list: Promise<Configuration[]> } | null = null;
+  let configurations: {
+    at: number;
+    list: Promise<Configuration[]>;
+    byName: Promise<Map<string, Configuration>>;
+  } | null = null;
   catalogue.onChange(() => {
     configurations = null;
   });
   // Versions a configuration knows (releases and the versions they update from), per release list.
   const knownVersions = new WeakMap<readonly Release[], Set<string>>();
 
-  function allConfigurations(): Promise<Configuration[]> {
+  function cachedConfigurations() {
     const now = performance.now();
     if (!configurations || now - configurations.at >= CONFIGURATIONS_TTL_MS) {
       const list = catalogue.listConfigurations();
-      configurations = { at: now, list };
-      list.catch(() => {
+      // Programs by code, then by their own name where no code is spelt so.
+      const byName = list.then((all) => {
+        const programs = all.filter((c) => c.kind !== "platform");
+        const map = new Map<string, Configuration>();
+        for (const c of programs) if (c.programName !== null) map.set(c.programName, c);
+        for (const c of programs) map.set(c.code, c);
+        return map;
+      });
+      configurations = { at: now, list, byName };
+      byName.catch(() => {
         if (configurations?.list === list) configurations = null;
       });
     }
-    return configurations.list;
+    return configurations;
   }
+
+  const allConfigurations = (): Promise<Configuration[]> => cachedConfigurations().list;
 
   /** A configuration by its code or its own (1C) name. */
   async function program(programName: unknown): Promise<Configuration> {
     if (typeof programName !== "string" || programName === "") {
       throw badRequest("invalid_program_name", "programName must be a configuration's name.");
     }
-    const all = await allConfigurations();
-    const found =
-      all.find((c) => c.code === programName && c.kind !== "platform") ??
-      all.find((c) => c.programName === programName && c.kind !== "platform");
+    const found = (await cachedConfigurations().byName).get(programName);
     if (!found) throw unknownProgram(programName);
     return found;
   }
