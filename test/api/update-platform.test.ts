@@ -236,6 +236,14 @@ for (const dialect of await availableDialects()) {
         })
       ).json();
       assert.deepEqual(single.configurationUpdateDataList, [body.configurationUpdateDataList.at(-1)]);
+      const unslashed = (
+        await post("programs/update", {
+          upgradeSequence: sequence,
+          login: o.basic.login,
+          password: o.basic.password,
+        })
+      ).json();
+      assert.deepEqual(unslashed, body, "the path without its final slash too");
     });
 
     it("update: a wrong login is a 200 LoginError in the caller's language; entitlement refusals by name", async () => {

@@ -162,11 +162,14 @@ export function updatePlatformRoutes(services: Services) {
     );
 
     // The account is the body's login and password: a wrong one is a 200 with LoginError, not a 401.
-    scope.post<{ Body: UpdateRequest }>(
-      `/programs/update/`,
-      { schema: { ...route, body: updateBody }, config: { access: "public" } },
-      (request) => updates.update(request.body, language(request)),
-    );
+    // Clients write the path with and without its final slash.
+    for (const path of ["/programs/update/", "/programs/update"]) {
+      scope.post<{ Body: UpdateRequest }>(
+        path,
+        { schema: { ...route, body: updateBody }, config: { access: "public" } },
+        (request) => updates.update(request.body, language(request)),
+      );
+    }
 
     scope.post<{ Body: { programName: string; versionNumber: string } }>(
       `/platform/getInfo`,
