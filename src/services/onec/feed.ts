@@ -82,7 +82,7 @@ interface RevisionEntry {
 
 export interface FeedDeps {
   readonly catalogue: Pick<CatalogueService, "requireConfiguration">;
-  readonly updates: Pick<UpdatesService, "publishedReleases">;
+  readonly updates: Pick<UpdatesService, "publishedReleases" | "keptPublishedReleases">;
   /** UPKEEP_PUBLIC_URL: the list of packages names where it is published. */
   readonly publicUrl: string;
 }
@@ -98,7 +98,8 @@ export function createFeedService(deps: FeedDeps) {
   const byRevision = new WeakMap<readonly Release[], Promise<RevisionEntry>>();
 
   async function revision(code: string): Promise<{ releases: readonly Release[]; entry: RevisionEntry }> {
-    const releases = await updates.publishedReleases(code);
+    // As the plan route does: the kept list answers at once while a due revision check runs behind it.
+    const releases = updates.keptPublishedReleases(code) ?? (await updates.publishedReleases(code));
     let entry = byRevision.get(releases);
     if (!entry) {
       entry = catalogue.requireConfiguration(code).then((configuration) => ({

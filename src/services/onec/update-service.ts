@@ -110,7 +110,10 @@ export interface UpdateServiceDeps {
     CatalogueService,
     "listConfigurations" | "onChange" | "distributionForViewer" | "getDistribution"
   >;
-  readonly updates: Pick<UpdatesService, "plan" | "publishedReleases">;
+  readonly updates: Pick<
+    UpdatesService,
+    "plan" | "cachedPlan" | "publishedReleases" | "keptPublishedReleases"
+  >;
   readonly accounts: Pick<AccountsService, "authenticate">;
   readonly publicUrl: string;
 }
@@ -176,8 +179,12 @@ export function createUpdateService(deps: UpdateServiceDeps) {
     return parseVersion(value).join(".");
   }
 
+  /** The configuration's published releases, from the planner's cache as the plan route takes them. */
+  const releasesOf = async (code: string) =>
+    updates.keptPublishedReleases(code) ?? (await updates.publishedReleases(code));
+
   async function isKnownVersion(code: string, version: string): Promise<boolean> {
-    const releases = await updates.publishedReleases(code);
+    const releases = await releasesOf(code);
     let known = knownVersions.get(releases);
     if (!known) {
       known = new Set(releases.flatMap((release) => [release.version, ...release.updateFrom]));
@@ -195,7 +202,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   ): Promise<{ configuration: Configuration; release: Release; installer: Distribution | null } | null> {
     let best: { configuration: Configuration; release: Release } | null = null;
     for (const configuration of (await allConfigurations()).filter((c) => c.kind === "platform")) {
-      const [newest] = await updates.publishedReleases(configuration.code);
+      const [newest] = await releasesOf(configuration.code);
       if (newest && compareVersions(newest.version, required) >= 0) {
         if (!best || compareVersions(newest.version, best.release.version) > 0)
           best = { configuration, release: newest };
@@ -232,12 +239,13 @@ export function createUpdateService(deps: UpdateServiceDeps) {
     target: string | null,
   ): Promise<ConfigurationUpdateResponse> {
     if (target === null || compareVersions(target, version) <= 0) return NO_UPDATE;
-    const plan = await updates.plan({
+    const request = {
       configuration: configuration.code,
       version,
       target,
       ...(platformVersion ? { platformVersion } : {}),
-    });
+    };
+    const plan = updates.cachedPlan(request) ?? (await updates.plan(request));
     if (plan.status !== "update-available") return NO_UPDATE;
     const firstMissing = plan.steps.findIndex((step) => step.distribution === null);
     const steps = firstMissing < 0 ? plan.steps : plan.steps.slice(0, firstMissing);
@@ -262,7 +270,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
 
   /** The newest published release of an edition (`3.0`), or null. */
   async function newestOfEdition(code: string, wanted: string): Promise<string | null> {
-    const releases = await updates.publishedReleases(code);
+    const releases = await releasesOf(code);
     return releases.find((release) => edition(release.version) === wanted)?.version ?? null;
   }
 
@@ -340,7 +348,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
     async platformInfo(request: { programName: unknown; versionNumber: unknown }): Promise<PlatformInfo[]> {
       const configuration = await program(request.programName);
       const version = versionOf(request.versionNumber, "versionNumber");
-      const releases = await updates.publishedReleases(configuration.code);
+      const releases = await releasesOf(configuration.code);
       const release = releases.find((candidate) => candidate.version === version);
       if (!release) throw unknownVersion(String(request.programName), version);
       const minimum = release.minPlatformVersion ?? "";
@@ -356,7 +364,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   async function updateData(id: unknown, user: User): Promise<ConfigurationUpdateData> {
     if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) throw updateNotFound(String(id));
     const distribution = await viewable(id, user);
-    const releases = await updates.publishedReleases(distribution.configuration);
+    const releases = await releasesOf(distribution.configuration);
     const release = releases.find((candidate) => candidate.id === distribution.releaseId);
     if (distribution.kind !== UPDATE_DISTRIBUTION || !release) throw updateNotFound(id);
     const configuration = (await allConfigurations()).find((c) => c.code === distribution.configuration);
