@@ -8,6 +8,7 @@ import { createMailer } from "./mail/transport.ts";
 import { loadOrCreatePinKey } from "./secrets/pin-key.ts";
 import { loadOrCreateTufKeys } from "./secrets/tuf-keys.ts";
 import { createServices, type Services } from "./services/index.ts";
+import { backfillHashSums } from "./services/onec/hash-sums.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
 import { openBlobStore } from "./storage/open.ts";
 
@@ -41,7 +42,9 @@ export async function openUpkeep(config: Config, options: { clock?: Clock } = {}
         outboxDir: join(config.dataDir, "outbox"),
         from: config.mailFrom,
       }),
+      publicUrl: config.publicUrl,
     });
+    await backfillHashSums(database.db, blobs);
     // Signs root 1 on the first start, and catches up with changes a failed re-sign missed.
     await services.tuf.refresh();
     return { config, database, blobs, services, close: () => database.close() };

@@ -28,6 +28,12 @@ export interface Config {
    * Behind a TLS-terminating proxy it makes session cookies Secure.
    */
   readonly trustProxy: boolean | string;
+  /**
+   * UPKEEP_PUBLIC_URL: the base of every absolute link the service generates (the 1C feeds' and the
+   * update service's file URLs), e.g. `https://updates.example.com`; without a trailing slash.
+   * Unset, `http://<HOST>:<PORT>`.
+   */
+  readonly publicUrl: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,10 +59,28 @@ function trustProxy(raw: string | undefined): boolean | string {
   return raw === "true" ? true : raw;
 }
 
+function publicUrl(raw: string | undefined, host: string, port: number): string {
+  if (!raw) return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`UPKEEP_PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username) {
+    throw new Error(
+      `UPKEEP_PUBLIC_URL must be an http(s) URL without query, fragment or login, got "${raw}"`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, "PORT", 8080);
+  const host = env.HOST || "127.0.0.1";
   return {
-    port: integer(env, "PORT", 8080),
-    host: env.HOST || "127.0.0.1",
+    port,
+    host,
     dataDir: resolve(env.UPKEEP_DATA_DIR || "./data"),
     databaseUrl: env.DATABASE_URL || null,
     storageUrl: env.STORAGE_URL || null,
@@ -70,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMinutes: integer(env, "UPKEEP_SESSION_MAX_MINUTES", 12 * 60),
     timeZone: timeZone(env, "UPKEEP_TIME_ZONE", "UTC"),
     trustProxy: trustProxy(env.UPKEEP_TRUST_PROXY),
+    publicUrl: publicUrl(env.UPKEEP_PUBLIC_URL, host, port),
   };
 }

@@ -82,6 +82,8 @@ export interface DistributionsTable {
   sha256: string;
   storage_key: string;
   created_at: string;
+  /** A 1C update package's `hashSum`: Base64 of the MD5 of its extracted `1cv8.cfu`; null for any other file. */
+  hash_sum: string | null;
 }
 
 export interface AuditLogTable {

@@ -17,6 +17,8 @@ import { registrationRoutes } from "./api/registration-routes.ts";
 import { staffRoutes } from "./api/staff-routes.ts";
 import { enforceAccess, registerAuthentication } from "./auth.ts";
 import { controlCharacterCheck } from "./input-text.ts";
+import { collapseFeedSlashes, onecFeedRoutes } from "./onec/feed-routes.ts";
+import { UPDATE_PLATFORM_PREFIX, updatePlatformRoutes } from "./onec/update-platform-routes.ts";
 import { answerClientError, registerProblemHandlers, sendFrameworkError } from "./problem.ts";
 import { tufRoutes } from "./tuf-routes.ts";
 
@@ -50,6 +52,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     // Errors met before any route or hook runs leave as problems too.
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: answerClientError,
+    rewriteUrl: (request) => collapseFeedSlashes(request.url ?? "/"),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const context: ApiContext = {
@@ -124,6 +127,10 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     await api.register(partnerRoutes(context));
     await api.register(staffRoutes(context));
   });
+
+  // 1C programs and downloaders: the legacy feed (HTTP Basic) and the update service.
+  await app.register(onecFeedRoutes(services));
+  await app.register(updatePlatformRoutes(services), { prefix: UPDATE_PLATFORM_PREFIX });
 
   await app.register(webPortal({ ...context, defaultTimeZone: options.timeZone ?? "UTC" }));
   return app;

@@ -6,6 +6,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BlobStore, ByteRange } from "../storage/blob-store.ts";
 import type { User } from "./accounts.ts";
+import { openPackageEntry } from "./catalogue/update-packages.ts";
 
 export type DownloadsService = ReturnType<typeof createDownloadsService>;
 
@@ -26,6 +27,11 @@ export function createDownloadsService(deps: DownloadsDeps) {
 
     open(distribution: StoredDistribution, range?: ByteRange): Readable {
       return blobs.read(distribution.storageKey, range);
+    },
+
+    /** One file of a stored 1C package, unpacked; null when the package has no such file. */
+    openPackageEntry(distribution: StoredDistribution, name: string) {
+      return openPackageEntry(blobs, distribution.storageKey, distribution.size, name);
     },
 
     async log(entry: {

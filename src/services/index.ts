@@ -13,6 +13,8 @@ import { createCatalogueImportService } from "./catalogue/import.ts";
 import { createCatalogueService } from "./catalogue/index.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
+import { createFeedService } from "./onec/feed.ts";
+import { createUpdateService } from "./onec/update-service.ts";
 import { createPartnersService } from "./partners/index.ts";
 import { createRegistrationNumbersService } from "./registration-numbers/index.ts";
 import { createRegistrationsService } from "./registrations.ts";
@@ -37,6 +39,8 @@ export interface ServiceDeps {
   readonly pinKey: Buffer;
   /** Sends partners' letters to clients: SMTP, or .eml files in the outbox (createMailer). */
   readonly mailer: Mailer;
+  /** UPKEEP_PUBLIC_URL: the base of the absolute links the 1C feeds and the update service give. */
+  readonly publicUrl?: string;
 }
 
 /** Every use case of the service, wired by hand; HTTP routes and the admin CLI both call these. */
@@ -54,6 +58,9 @@ export function createServices(deps: ServiceDeps) {
   const catalogueImport = createCatalogueImportService({ db, blobs, clock, catalogue });
   const updates = createUpdatesService({ catalogue, entitlements });
   const downloads = createDownloadsService({ db, blobs, clock });
+  const publicUrl = deps.publicUrl ?? "http://127.0.0.1:8080";
+  const onecFeed = createFeedService({ catalogue, updates, publicUrl });
+  const onecUpdates = createUpdateService({ catalogue, updates, accounts, publicUrl });
   const registrationNumbers = createRegistrationNumbersService({
     db,
     clock,
@@ -103,6 +110,8 @@ export function createServices(deps: ServiceDeps) {
     updates,
     entitlements,
     downloads,
+    onecFeed,
+    onecUpdates,
     tuf,
     registrationNumbers,
     registrations,

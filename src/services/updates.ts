@@ -112,16 +112,21 @@ export function createUpdatesService(deps: UpdatesDeps) {
    * from the graph it may replace (another node's change is planned a moment later).
    */
   function cachedPlan(request: PlanRequest): Plan | undefined {
-    const cached = cache.get(request.configuration);
+    return keptGraph(request.configuration)?.plans.get(planKey(request));
+  }
+
+  /** The kept graph without waiting for the database; a revision check that is due runs in the background. */
+  function keptGraph(configuration: string): CachedGraph | undefined {
+    const cached = cache.get(configuration);
     if (!cached) return undefined;
     const age = performance.now() - cached.checkedAt;
     // While checks keep failing (the database is away), plans stop coming from an old graph.
     if (age >= UNCHECKED_LIMIT_MS) return undefined;
-    if (age >= REVISION_CHECK_MS && !checking.has(request.configuration)) {
+    if (age >= REVISION_CHECK_MS && !checking.has(configuration)) {
       // A failed check (the configuration was deleted) drops the graph: the next request is told.
-      published(request.configuration).catch(() => undefined);
+      published(configuration).catch(() => undefined);
     }
-    return cached.plans.get(planKey(request));
+    return cached;
   }
 
   async function plan(request: PlanRequest): Promise<Plan> {
@@ -141,6 +146,14 @@ export function createUpdatesService(deps: UpdatesDeps) {
     /** Published releases, newest first. */
     async publishedReleases(configuration: string): Promise<Release[]> {
       return (await published(configuration)).newestFirst;
+    },
+
+    /**
+     * Published releases, newest first, as kept, without waiting for a due revision check (like
+     * cachedPlan); undefined when none are kept (then call publishedReleases).
+     */
+    keptPublishedReleases(configuration: string): Release[] | undefined {
+      return keptGraph(configuration)?.newestFirst;
     },
 
     /** Published releases, newest first, for a user who may open the configuration (404 before 403). */

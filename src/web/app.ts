@@ -39,7 +39,7 @@ export const AREAS: readonly WebArea[] = [
 ];
 
 /** Paths whose unknown addresses answer as the API does (problem+json), not with the 404 page. */
-const NOT_PAGES = /^\/(api|tuf|assets)(\/|$|\?)/;
+const NOT_PAGES = /^\/(api|tuf|assets|1c|update-platform)(\/|$|\?)/;
 
 /**
  * The router's view of "is this a page address": the 404 page's catch-all route matches only

@@ -296,6 +296,7 @@ for (const dialect of await availableDialects()) {
         sha256: "a".repeat(64),
         releaseId: id,
         storageKey: `distributions/${id}/${second}`,
+        hashSum: null,
         configuration: code,
         releaseStatus: "draft",
       });

@@ -22,6 +22,15 @@ import type { ConfigurationsTable, Database, DistributionsTable, ReleasesTable }
 export interface StoredDistribution extends Distribution {
   readonly releaseId: string;
   readonly storageKey: string;
+  /** A 1C update package's Base64 MD5 of its `1cv8.cfu`; null (or left out) for other files. */
+  readonly hashSum?: string | null;
+}
+
+/** A stored 1C update package whose `hashSum` is not known yet (stored before it was kept). */
+export interface PackageWithoutHashSum {
+  readonly id: string;
+  readonly storageKey: string;
+  readonly size: number;
 }
 
 /** A release as its row holds it, without its files and documents. */
@@ -485,7 +494,34 @@ export function catalogueRepository(db: Kysely<Database>) {
           sha256: distribution.sha256,
           storage_key: distribution.storageKey,
           created_at: createdAt,
+          hash_sum: distribution.hashSum ?? null,
         })
+        .execute();
+    },
+
+    /** The update files of `1c` configurations that have no hashSum yet. */
+    async listPackagesWithoutHashSum(): Promise<PackageWithoutHashSum[]> {
+      const rows = await db
+        .selectFrom("distributions")
+        .innerJoin("releases", "releases.id", "distributions.release_id")
+        .innerJoin("configurations", "configurations.code", "releases.configuration_code")
+        .select(["distributions.id", "distributions.storage_key", "distributions.size"])
+        .where("distributions.kind", "=", UPDATE_DISTRIBUTION)
+        .where("distributions.hash_sum", "is", null)
+        .where("configurations.package_format", "=", "1c")
+        .where("configurations.kind", "!=", "platform")
+        .orderBy("distributions.id")
+        .execute();
+      return rows.map((row) => ({ id: row.id, storageKey: row.storage_key, size: Number(row.size) }));
+    },
+
+    /** Records a package's hashSum where none is known yet. */
+    async setHashSum(id: string, hashSum: string): Promise<void> {
+      await db
+        .updateTable("distributions")
+        .set({ hash_sum: hashSum })
+        .where("id", "=", id)
+        .where("hash_sum", "is", null)
         .execute();
     },
 
@@ -506,6 +542,7 @@ export function catalogueRepository(db: Kysely<Database>) {
         ...toDistribution(row),
         releaseId: row.release_id,
         storageKey: row.storage_key,
+        hashSum: row.hash_sum,
         configuration: row.configuration_code,
         releaseStatus: row.release_status as ReleaseStatus,
       };

@@ -4,7 +4,7 @@ import { DistributionFileResponses } from "../../contract/downloads.ts";
 import { ProblemSchema, problemResponses } from "../../contract/problem.ts";
 import type { ApiContext } from "../app.ts";
 import { requireUser } from "../auth.ts";
-import { sendDistributionFile } from "../distribution-file.ts";
+import { sendDistribution } from "../send-distribution.ts";
 
 export const downloadRoutes =
   ({ services }: ApiContext): FastifyPluginAsyncTypebox =>
@@ -27,7 +27,7 @@ export const downloadRoutes =
       async (request, reply) => {
         const user = requireUser(request);
         const distribution = await services.catalogue.distributionForViewer(request.params.id, user);
-        return sendDistributionFile(services, request, reply, user, distribution);
+        return sendDistribution(request, reply, services.downloads, user, distribution);
       },
     );
   };

@@ -86,9 +86,9 @@ export function createDistributions(deps: DistributionsDeps) {
             `The ${kind} file ${fileName} is empty (0 bytes); nothing was stored.`,
           );
         }
-        if (isUpdatePackage(configuration.packageFormat, kind)) {
-          await checkUpdatePackage(blobs, storageKey, stored.size, release.version);
-        }
+        const hashSum = isUpdatePackage(configuration.packageFormat, kind)
+          ? (await checkUpdatePackage(blobs, storageKey, stored.size, release.version)).hashSum
+          : null;
         await conflictOnDuplicate(
           () =>
             inTransaction(db, async ({ catalogue, audit }) => {
@@ -108,6 +108,7 @@ export function createDistributions(deps: DistributionsDeps) {
                   size: stored.size,
                   sha256: stored.sha256,
                   storageKey,
+                  hashSum,
                 },
                 clock.now().toISOString(),
               );

@@ -315,11 +315,12 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
     configuration: Configuration,
     release: Pick<StoredRelease, "id" | "status" | "version">,
     input: PackageImport,
-    storageKey: string | null,
+    stored: { readonly storageKey: string | null; readonly hashSum: string | null },
     changes: Changes,
     actorId: string | null,
   ): Promise<string | "stored"> {
     const { catalogue, audit } = repos;
+    const { storageKey, hashSum } = stored;
     const current = await catalogue.findReleaseWithFiles(release.id);
     const previous = current?.distributions.find((d) => d.kind === UPDATE_DISTRIBUTION);
     if (previous?.sha256 === input.sha256) return storageKey ?? "stored";
@@ -346,6 +347,7 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
         size: input.size,
         sha256: input.sha256,
         storageKey,
+        hashSum,
       },
       clock.now().toISOString(),
     );
@@ -376,11 +378,12 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
       const { identity, facts } = await packageFacts(input.contents);
       const version = facts.version;
       let storageKey: string | null = null;
+      let hashSum: string | null = null;
       if (await needsStoring(identity, version, input.sha256)) {
         storageKey = `distributions/imports/${randomUUID()}`;
         const stored = await blobs.put(storageKey, input.body(), { sha256: input.sha256 });
         try {
-          await checkUpdatePackage(blobs, storageKey, stored.size, version);
+          hashSum = (await checkUpdatePackage(blobs, storageKey, stored.size, version)).hashSum;
         } catch (error) {
           await blobs.delete(storageKey);
           throw error;
@@ -397,7 +400,15 @@ export function createCatalogueImportService(deps: CatalogueImportDeps) {
               const found = await ensureConfiguration(repos, identity, changes, actorId);
               configuration = found.code;
               const release = await ensureRelease(repos, found, facts, changes, actorId);
-              const kept = await putUpdateFile(repos, found, release, input, storageKey, changes, actorId);
+              const kept = await putUpdateFile(
+                repos,
+                found,
+                release,
+                input,
+                { storageKey, hashSum },
+                changes,
+                actorId,
+              );
               replaced = kept === "stored" ? null : kept;
               if (input.publish && release.status === "draft") {
                 await catalogue.markReleasePublished(release.id, clock.now().toISOString());

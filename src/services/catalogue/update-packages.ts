@@ -4,11 +4,13 @@
  * zip that the shared safe reader (src/formats/zip.ts) accepts, with an UpdInfo.txt at its root
  * naming the release's own version. Only UpdInfo.txt is decompressed.
  */
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import { unprocessable } from "../../domain/errors.ts";
 import { FormatError } from "../../formats/format-error.ts";
 import { readUpdInfo, UPD_INFO_FILE } from "../../formats/onec/upd-info.ts";
+import { UPDATE_FILE } from "../../formats/onec/update-package.ts";
 import { openSafeZip, type SafeZip } from "../../formats/zip.ts";
 import type { BlobStore } from "../../storage/blob-store.ts";
 
@@ -55,18 +57,53 @@ async function readUpdInfoBytes(zip: SafeZip): Promise<Buffer | null> {
   return zip.read(entry);
 }
 
-/** Refuses (422) a stored upload that is not the 1C update package of `version`. */
+/** Base64 of the MD5 of the package's `1cv8.cfu` (the update service's `hashSum`); null without one. */
+async function updateFileHashSum(zip: SafeZip): Promise<string | null> {
+  const entry = zip.entries.find(
+    (candidate) => !candidate.isDirectory && candidate.name.toLowerCase() === UPDATE_FILE,
+  );
+  if (!entry) return null;
+  const hash = createHash("md5");
+  for await (const chunk of await zip.open(entry)) hash.update(chunk as Buffer);
+  return hash.digest("base64");
+}
+
+/** What the check learnt of a package: the `hashSum` of its update file, kept with its row. */
+export interface CheckedPackage {
+  readonly hashSum: string | null;
+}
+
+/** The `hashSum` of a package stored before it was kept (start-up backfill); a damaged zip fails. */
+export async function storedPackageHashSum(
+  blobs: BlobStore,
+  key: string,
+  size: number,
+): Promise<string | null> {
+  const zip = await openSafeZip({ reader: new BlobReader(blobs, key), size }, key);
+  try {
+    return await updateFileHashSum(zip);
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Refuses (422) a stored upload that is not the 1C update package of `version`; else answers the
+ * MD5 of its `1cv8.cfu`, read once here (the only entry of any size decompressed).
+ */
 export async function checkUpdatePackage(
   blobs: BlobStore,
   key: string,
   size: number,
   version: string,
-): Promise<void> {
+): Promise<CheckedPackage> {
   let bytes: Buffer | null;
+  let hashSum: string | null = null;
   try {
     const zip = await openSafeZip({ reader: new BlobReader(blobs, key), size }, "the package");
     try {
       bytes = await readUpdInfoBytes(zip);
+      if (bytes) hashSum = await updateFileHashSum(zip);
     } finally {
       zip.close();
     }
@@ -94,5 +131,31 @@ export async function checkUpdatePackage(
       `The package's ${UPD_INFO_FILE} says Version=${found}, but the release is ${version}.`,
       { expected: version, found },
     );
+  }
+  return { hashSum };
+}
+
+/** A file inside a stored package, streamed unpacked (the older tools fetch `1cv8.cfu` and `1cv8.mft` alone). */
+export async function openPackageEntry(
+  blobs: BlobStore,
+  key: string,
+  size: number,
+  name: string,
+): Promise<{ readonly size: number; readonly body: Readable } | null> {
+  const zip = await openSafeZip({ reader: new BlobReader(blobs, key), size }, key);
+  const entry = zip.entries.find(
+    (candidate) => !candidate.isDirectory && candidate.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (!entry) {
+    zip.close();
+    return null;
+  }
+  try {
+    const body = await zip.open(entry);
+    body.once("close", () => zip.close());
+    return { size: entry.size, body };
+  } catch (error) {
+    zip.close();
+    throw error;
   }
 }

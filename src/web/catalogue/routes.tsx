@@ -2,7 +2,7 @@ import type { FastifyReply } from "fastify";
 import type { Configuration } from "../../contract/catalogue.ts";
 import { AppError } from "../../domain/errors.ts";
 import { isStaff } from "../../domain/roles.ts";
-import { sendDistributionFile } from "../../http/distribution-file.ts";
+import { sendDistribution } from "../../http/send-distribution.ts";
 import type { User } from "../../services/accounts.ts";
 import type { Plan } from "../../services/updates.ts";
 import type { WebArea } from "../area.ts";
@@ -135,7 +135,7 @@ export const catalogueArea: WebArea = async (app, { services }) => {
           throw new AppError("not_found", "distribution_not_found", `There is no distribution ${id}.`);
         }
         const distribution = await catalogue.distributionForViewer(id, user);
-        return sendDistributionFile(services, request, reply, user, distribution);
+        return sendDistribution(request, reply, services.downloads, user, distribution);
       });
     },
   );

@@ -1,8 +1,13 @@
+/**
+ * Sends a distribution's bytes the one way every download route does (the API's, the 1C feed's
+ * and the update service's): a redirect where the store offers direct URLs, else the stored bytes
+ * with Content-Length, ETag and one byte range (If-Range honoured), each logged.
+ */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DistributionWithRelease } from "../db/repositories/catalogue.ts";
 import { rangeNotSatisfiable } from "../domain/errors.ts";
 import type { User } from "../services/accounts.ts";
-import type { Services } from "../services/index.ts";
+import type { DownloadsService } from "../services/downloads.ts";
 import { decideRange, ifRangeAllows } from "./ranges.ts";
 
 function contentDisposition(fileName: string): string {
@@ -10,23 +15,18 @@ function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/**
- * Sends a distribution the user may download (the caller asked `distributionForViewer`): by
- * redirect where the store gives direct URLs, else streamed whole or in the requested range, and
- * logged. Shared by the API's download route and the portal's download page.
- */
-export async function sendDistributionFile(
-  services: Pick<Services, "downloads">,
+export async function sendDistribution(
   request: FastifyRequest,
   reply: FastifyReply,
+  downloads: DownloadsService,
   user: User,
   distribution: DistributionWithRelease,
 ): Promise<FastifyReply> {
   // HEAD asks about the file without fetching it: answered like GET, but not a download to log.
   const log = (entry: { range: string | null; status: number; bytes: number }) =>
-    request.method === "HEAD" ? Promise.resolve() : services.downloads.log({ user, distribution, ...entry });
+    request.method === "HEAD" ? Promise.resolve() : downloads.log({ user, distribution, ...entry });
 
-  const direct = await services.downloads.directUrl(distribution);
+  const direct = await downloads.directUrl(distribution);
   if (direct) {
     await log({ range: null, status: 302, bytes: 0 });
     return reply.redirect(direct, 302);
@@ -61,9 +61,9 @@ export async function sendDistributionFile(
       .header("Content-Range", `bytes ${start}-${end}/${size}`)
       .header("Content-Length", end - start + 1);
     await log({ range: `${start}-${end}`, status: 206, bytes: end - start + 1 });
-    return reply.send(services.downloads.open(distribution, decision.range));
+    return reply.send(downloads.open(distribution, decision.range));
   }
   reply.header("Content-Length", size);
   await log({ range: null, status: 200, bytes: size });
-  return reply.send(services.downloads.open(distribution));
+  return reply.send(downloads.open(distribution));
 }
