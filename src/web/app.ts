@@ -18,6 +18,7 @@ import { authArea } from "./auth/routes.tsx";
 import { catalogueArea } from "./catalogue/routes.tsx";
 import { errorPageKind, renderErrorPage, signInRedirect } from "./errors.tsx";
 import { ASSETS_DIR } from "./files.ts";
+import { checkPageText } from "./form-text.ts";
 import { homeArea } from "./home/routes.tsx";
 import { languageArea } from "./language/routes.tsx";
 import { partnerArea } from "./partner/routes.tsx";
@@ -128,9 +129,15 @@ function pages(context: WebContext, areas: readonly WebArea[]) {
       else clearSessionCookie(reply);
     });
 
-    // Every state-changing request of a page carries the CSRF token of its form.
+    // No control characters reach a use case; every state-changing request of a page carries the
+    // CSRF token of its form.
     app.addHook("preHandler", (request, reply, done) => {
       request.view = createView(request, reply, context.defaultTimeZone);
+      try {
+        checkPageText(request);
+      } catch (error) {
+        return done(error as Error);
+      }
       if (SAFE_METHODS.has(request.method)) return done();
       app.csrfProtection(request, reply, done);
     });

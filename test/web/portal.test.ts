@@ -88,6 +88,21 @@ for (const dialect of await availableDialects()) {
         assert.doesNotMatch(wrong.body, /wrong-password/);
       });
 
+      it("refuses control characters in a form or an address with the 400 page, before any use case", async () => {
+        const page = new PageClient(t, { "accept-language": "ru" });
+        await page.get("/sign-in");
+        const nul = await page.post("/sign-in", { login: "web\u0000user", password: PASSWORD });
+        assert.equal(nul.statusCode, 400);
+        assert.match(nul.body, /<html lang="ru">/);
+        const bell = await page.post("/sign-in", { login: LOGIN, password: `${PASSWORD}\u0007` });
+        assert.equal(bell.statusCode, 400);
+        const inQuery = await page.get("/sign-in?next=%2F%00");
+        assert.equal(inQuery.statusCode, 400);
+        // Line breaks are what text areas send: they reach the form, which answers as usual.
+        const lines = await page.post("/sign-in", { login: "web\r\nuser", password: PASSWORD });
+        assert.equal(lines.statusCode, 401);
+      });
+
       it("tells an account that is not active yet when it opens, in the user's time zone", async () => {
         await t.upkeep.services.accounts.createUser({
           login: "not-yet",

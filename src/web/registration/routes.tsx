@@ -79,7 +79,7 @@ export const registrationArea: WebArea = async (app, { services, rateLimits }) =
 
   app.post(
     "/register",
-    { config: { access: "public", rateLimit: rateLimits.registration } },
+    { config: { access: "public", rateLimit: rateLimits.registration, formChecksText: true } },
     async (request, reply) => {
       const view = request.view;
       const values = registrationValues(request);
@@ -113,7 +113,7 @@ export const registrationArea: WebArea = async (app, { services, rateLimits }) =
 
   app.post(
     "/sign-up",
-    { config: { access: "public", rateLimit: rateLimits.registration } },
+    { config: { access: "public", rateLimit: rateLimits.registration, formChecksText: true } },
     async (request, reply) => {
       const view = request.view;
       const values = { login: formField(request, "login").trim(), email: formField(request, "email").trim() };
