@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  invalidDistributionKind,
   isCode,
   validateChannel,
   validateCode,
   validateFileName,
+  validatePackageFormat,
   validateSha256,
 } from "../../src/domain/catalogue.ts";
 import { parseIsoDate } from "../../src/domain/dates.ts";
@@ -113,6 +115,7 @@ describe("sha256 checksums", () => {
       ` ${"0".repeat(64)}`,
       0,
       null,
+      ["0".repeat(64)],
     ]) {
       assert.throws(() => validateSha256(value), refusedWith("invalid_checksum"), String(value));
     }
@@ -135,6 +138,7 @@ describe("calendar dates", () => {
       "2026-12-02T00:00:00Z",
       20261202,
       null,
+      ["2026-12-02"],
     ]) {
       assert.throws(() => parseIsoDate(day, "releasedOn"), refusedWith("invalid_date"), String(day));
     }
@@ -165,5 +169,29 @@ describe("roles", () => {
     ] as const) {
       assert.throws(() => requirePartnerId(actor), refusedWith("partner_required"), JSON.stringify(actor));
     }
+  });
+});
+
+describe("refusals of a closed list or a file name", () => {
+  const detailsOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as AppError).details;
+    }
+    assert.fail("expected a refusal");
+  };
+
+  it("carry the refused value, so that a client can show what it sent", () => {
+    assert.deepEqual(invalidDistributionKind("patch").details, { value: "patch" });
+    assert.deepEqual(invalidDistributionKind().details, {});
+    assert.deepEqual(
+      detailsOf(() => validatePackageFormat("zip")),
+      { value: "zip" },
+    );
+    assert.deepEqual(
+      detailsOf(() => validateFileName("a/b")),
+      { value: "a/b" },
+    );
   });
 });

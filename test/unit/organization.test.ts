@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AppError } from "../../src/domain/errors.ts";
-import { ORGANIZATION_FIELDS, validateOrganization } from "../../src/domain/organization.ts";
+import { emailProblem, ORGANIZATION_FIELDS, validateOrganization } from "../../src/domain/organization.ts";
 
 const TODAY = "2026-04-10";
 
@@ -128,6 +128,12 @@ describe("validateOrganization", () => {
     }
     const longest = `${"a".repeat(249)}@c.de`;
     assert.equal(validateOrganization({ ...valid, email: `  ${longest} ` }, TODAY).email, longest);
+    // Asked directly (the sign-up form does), the rule itself ignores the padding.
+    assert.equal(emailProblem(`  ${longest} `), null);
+    assert.equal(emailProblem(" name@example.com\t"), null);
+    assert.notEqual(emailProblem(`${longest}x`), null);
+    for (const value of [5, null, undefined, ["name@example.com"]])
+      assert.notEqual(emailProblem(value), null);
   });
 
   it("checks the phone", () => {
