@@ -139,15 +139,15 @@ describe("catalogue in a browser", () => {
 
           await page.getByRole("link", { name: "Configuration HRM" }).click();
           await page.waitForURL(/\/configurations\/HRM$/);
-          assert.match(await page.locator("caption").first().textContent(), /3 releases/);
+          assert.match(String(await page.locator("caption").first().textContent()), /3 releases/);
           await expectNoSeriousAxeViolations(page);
           if (screenshots) await screenshotAll(page, "catalogue-configuration");
 
           await page.getByRole("link", { name: "3.0.11.36", exact: true }).first().click();
           await page.waitForURL(/\/releases\/3\.0\.11\.36$/);
-          assert.equal(await page.locator("h1").textContent(), "Configuration HRM 3.0.11.36");
+          assert.equal(String(await page.locator("h1").textContent()), "Configuration HRM 3.0.11.36");
           assert.match(
-            await page.locator(".markdown").first().textContent(),
+            String(await page.locator(".markdown").first().textContent()),
             /<script>alert\('x'\)<\/script> stays text/,
           );
           await expectNoSeriousAxeViolations(page);
@@ -171,8 +171,8 @@ describe("catalogue in a browser", () => {
             page.waitForURL(/plan\?version=3\.0\.10\.33/),
             page.getByRole("button", { name: "Plan the update" }).click(),
           ]);
-          assert.match(await page.locator(".plan-result").textContent(), /Update the platform first/);
-          assert.match(await page.locator(".whats-new").textContent(), /Reports for November/);
+          assert.match(String(await page.locator(".plan-result").textContent()), /Update the platform first/);
+          assert.match(String(await page.locator(".whats-new").textContent()), /Reports for November/);
           await expectNoSeriousAxeViolations(page);
           if (screenshots) await screenshotAll(page, "catalogue-plan");
           assert.deepEqual(consoleErrors, []);
@@ -187,14 +187,17 @@ describe("catalogue in a browser", () => {
           await signInThroughForm(page, portal.baseUrl, "prof.user", PASSWORD);
           await page.goto(portal.url("/configurations/HRM/releases/3.0.11.36"));
           const notice = page.getByRole("alert");
-          assert.match(await notice.textContent(), /Нужна подписка на поддержку на ноябрь 2026/);
-          assert.match(await notice.textContent(), /попросите партнёра оформить подписку/);
+          assert.match(String(await notice.textContent()), /Нужна подписка на поддержку на ноябрь 2026/);
+          assert.match(String(await notice.textContent()), /попросите партнёра оформить подписку/);
           assert.equal(await page.getByRole("link", { name: /^Скачать/ }).count(), 0, "no download button");
           await expectNoSeriousAxeViolations(page);
           if (screenshots) await screenshotAll(page, "catalogue-release-refused");
 
           await page.goto(portal.url("/configurations/ACC"));
-          assert.match(await page.locator("main").textContent(), /Зарегистрировать программный продукт/);
+          assert.match(
+            String(await page.locator("main").textContent()),
+            /Зарегистрировать программный продукт/,
+          );
           await expectNoSeriousAxeViolations(page);
           if (screenshots) await screenshotAll(page, "catalogue-offer");
           assert.deepEqual(

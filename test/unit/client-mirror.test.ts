@@ -108,6 +108,26 @@ describe("planning from a mirror's release list", () => {
     assert.deepEqual(file.missingUpdates, []);
   });
 
+  it("carries the what's new of the releases passed, as the server's plan does", () => {
+    const releases = [release("1.0.0.3", ["1.0.0.2"], 30), release("1.0.0.2", ["1.0.0.1"], 20)];
+    const texts = new Map([
+      [releases[0]!.id, " * Third.\n"],
+      [releases[1]!.id, ""],
+    ]);
+    const plan = planFromReleases(
+      releases,
+      { configuration: "CFG", version: "1.0.0.1" },
+      allowed,
+      "1c",
+      (id) => texts.get(id),
+    );
+    assert.deepEqual(plan.whatsNew, [{ version: "1.0.0.3", text: "* Third." }]);
+    assert.deepEqual(
+      planFromReleases(releases, { configuration: "CFG", version: "1.0.0.1" }, allowed).whatsNew,
+      [],
+    );
+  });
+
   it("says plainly which releases have no update file yet, with its own exit code", () => {
     const one = updateMissingError("HRM", ["1.0.2.0"]);
     assert.equal(one.exitCode, EXIT.updateMissing);

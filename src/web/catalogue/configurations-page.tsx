@@ -68,7 +68,7 @@ function Offers({ view, others }: { view: ViewContext; others: readonly Configur
   return (
     <section class="card offers" aria-labelledby="others-heading">
       <h2 id="others-heading">{t("catalogue:list.others")}</h2>
-      <p>{t("catalogue:offer.text")}</p>
+      <p>{t("catalogue:list.othersText")}</p>
       <ul class="offer-list">
         {others.map((configuration) => (
           <li key={configuration.code}>

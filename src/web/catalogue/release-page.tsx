@@ -1,5 +1,5 @@
-import type { Configuration, ReleaseWithDocuments } from "../../contract/catalogue.ts";
-import { RELEASE_DOCUMENTS } from "../../domain/catalogue.ts";
+import type { Configuration, Distribution, ReleaseWithDocuments } from "../../contract/catalogue.ts";
+import { DISTRIBUTION_KINDS, RELEASE_DOCUMENTS } from "../../domain/catalogue.ts";
 import { Layout } from "../layout.tsx";
 import type { ViewContext } from "../view.ts";
 import {
@@ -14,6 +14,15 @@ import {
   MarkdownBlock,
   planPath,
 } from "./parts.tsx";
+
+/** The files in the catalogue's order of kinds (the update first), unknown kinds last. */
+function byKind(distributions: readonly Distribution[]): Distribution[] {
+  const rank = (kind: string) => {
+    const index = (DISTRIBUTION_KINDS as readonly string[]).indexOf(kind);
+    return index < 0 ? DISTRIBUTION_KINDS.length : index;
+  };
+  return [...distributions].sort((a, b) => rank(a.kind) - rank(b.kind));
+}
 
 function Distributions(props: {
   view: ViewContext;
@@ -40,7 +49,7 @@ function Distributions(props: {
           </tr>
         </thead>
         <tbody>
-          {release.distributions.map((distribution) => (
+          {byKind(release.distributions).map((distribution) => (
             <tr key={distribution.id}>
               <th scope="row" data-label={t("catalogue:release.kind")}>
                 {kindLabel(view, distribution.kind)}
