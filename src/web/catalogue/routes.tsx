@@ -120,7 +120,7 @@ export const catalogueArea: WebArea = async (app, { services }) => {
     },
   );
 
-  // The API's download (src/http/distribution-file.ts) under the session: the same checks, log and Range support.
+  // The API's download (src/http/send-distribution.ts) under the session: the same checks, log and Range support.
   app.get<{ Params: FileParams }>(
     "/configurations/:code/releases/:version/files/:id",
     { config: { access: "signed-in" } },
