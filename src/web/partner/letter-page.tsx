@@ -35,7 +35,7 @@ export function LetterPage(props: {
             <p>{t("partner:letter.printNow")}</p>
           </Alert>
         )}
-        <p>
+        <p class="form-actions">
           <button type="button" class="button" id="print-letter" hidden>
             {t("partner:letter.print")}
           </button>{" "}
@@ -76,11 +76,13 @@ export function LetterPage(props: {
           <tbody>
             {letter.products.map((product) => (
               <tr key={product.registrationNumber}>
-                <td class="mono" data-label={t("partner:letter.number")}>
-                  {product.registrationNumber}
+                <td data-label={t("partner:letter.number")}>
+                  <span class="mono">{product.registrationNumber}</span>
                 </td>
                 <td data-label={t("partner:letter.product")}>
-                  {product.productName} <span class="edition">{editionLabel(product.edition)}</span>
+                  <span>
+                    {product.productName} <span class="edition">{editionLabel(product.edition)}</span>
+                  </span>
                 </td>
                 <td data-label={t("partner:letter.support")}>
                   <SupportText view={view} support={product.support} />
