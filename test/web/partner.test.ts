@@ -144,6 +144,7 @@ for (const dialect of await availableDialects()) {
       ])
         assert.ok(letter.body.includes(text), text);
       assert.match(letter.body, /Supported until Mar 31, 2027/);
+      assert.match(letter.body, /<time datetime="2026-11-16">Nov 16, 2026<\/time>/);
       // The password opens the account: the letter is right.
       const token = await t.request({
         method: "POST",
@@ -247,7 +248,8 @@ for (const dialect of await availableDialects()) {
       const number = (await issueRegistered(t, "HR-CORP", { pin: false })).registrationNumber;
       const extra = (await issueRegistered(t, "ENT-PROF", { pin: false })).registrationNumber;
       await clientHolding(t, alpha.token, [number, extra]);
-      await alphaPage.get("/partner/subscriptions/new");
+      const form = await alphaPage.get("/partner/subscriptions/new");
+      assert.match(form.body, /name="fromMonth"[^>]*value="2026-11"/, "the service's current month");
       const bad = await alphaPage.post("/partner/subscriptions/new", {
         registrationNumber: number,
         fromMonth: "2026/11",

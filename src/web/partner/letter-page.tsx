@@ -13,9 +13,8 @@ export function LetterPage(props: {
   /** Only right after the registration. */
   secret: LetterSecret | null;
   signInUrl: string;
-  today: string;
 }) {
-  const { view, letter, secret, signInUrl, today } = props;
+  const { view, letter, secret, signInUrl } = props;
   const { t, format } = view;
   return (
     <Layout view={view} title={t("partner:letter.title", { userCode: letter.userCode })}>
@@ -48,7 +47,7 @@ export function LetterPage(props: {
           {t("partner:letter.to")} <strong>{letter.organization ?? letter.userCode}</strong>
         </p>
         <p class="letter-date">
-          <time dateTime={today}>{format.date(today)}</time>
+          <time dateTime={letter.date}>{format.date(letter.date)}</time>
         </p>
         <h1 id="letter-heading">{t("partner:letter.heading")}</h1>
         <p>{t("partner:letter.intro", { partner: letter.partner })}</p>
