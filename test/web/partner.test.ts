@@ -296,6 +296,33 @@ for (const dialect of await availableDialects()) {
       assert.match(overlap.body, /already has a different subscription from 2026-11 to 2027-01/);
     });
 
+    it("answers hostile input with a 4xx page, never a 500", async () => {
+      const held = (await issueRegistered(t, "ACC-BASIC", { pin: false })).registrationNumber;
+      const client = await clientHolding(t, alpha.token, [held]);
+      for (const url of [
+        "/partner/clients/%00/letter",
+        `/partner/clients/${"9".repeat(5000)}/letter`,
+        "/partner/authorise/check?userCode=%00&registrationNumber=1234567890",
+        `/partner/authorise/check?userCode=${client.userCode}&registrationNumber=%00`,
+        "/partner/authorise/check?userCode[]=1",
+      ]) {
+        const response = await alphaPage.get(url);
+        assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${url}: ${response.statusCode}`);
+      }
+      await alphaPage.get("/partner/authorise");
+      const posted = await alphaPage.post("/partner/authorise", {
+        userCode: "\u0000",
+        registrationNumber: "1234567890",
+      });
+      assert.equal(posted.statusCode, 404);
+      await alphaPage.get("/partner/clients/new");
+      const form = await alphaPage.post("/partner/clients/new", {
+        name: "a\u0000b",
+        registrationNumbers: "1234567890",
+      });
+      assert.equal(form.statusCode, 400);
+    });
+
     it("speaks the partner's language", async () => {
       const ru = await signedIn(t, alpha.login, PARTNER_PASSWORD, "ru");
       const page = await ru.get("/partner");
