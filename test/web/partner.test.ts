@@ -144,6 +144,7 @@ for (const dialect of await availableDialects()) {
       ])
         assert.ok(letter.body.includes(text), text);
       assert.match(letter.body, /Supported until Mar 31, 2027/);
+      assert.match(letter.body, /<time datetime="2026-11-16">Nov 16, 2026<\/time>/);
       // The password opens the account: the letter is right.
       const token = await t.request({
         method: "POST",
@@ -247,7 +248,8 @@ for (const dialect of await availableDialects()) {
       const number = (await issueRegistered(t, "HR-CORP", { pin: false })).registrationNumber;
       const extra = (await issueRegistered(t, "ENT-PROF", { pin: false })).registrationNumber;
       await clientHolding(t, alpha.token, [number, extra]);
-      await alphaPage.get("/partner/subscriptions/new");
+      const form = await alphaPage.get("/partner/subscriptions/new");
+      assert.match(form.body, /name="fromMonth"[^>]*value="2026-11"/, "the service's current month");
       const bad = await alphaPage.post("/partner/subscriptions/new", {
         registrationNumber: number,
         fromMonth: "2026/11",
@@ -292,6 +294,33 @@ for (const dialect of await availableDialects()) {
       });
       assert.equal(overlap.statusCode, 409);
       assert.match(overlap.body, /already has a different subscription from 2026-11 to 2027-01/);
+    });
+
+    it("answers hostile input with a 4xx page, never a 500", async () => {
+      const held = (await issueRegistered(t, "ACC-BASIC", { pin: false })).registrationNumber;
+      const client = await clientHolding(t, alpha.token, [held]);
+      for (const url of [
+        "/partner/clients/%00/letter",
+        `/partner/clients/${"9".repeat(5000)}/letter`,
+        "/partner/authorise/check?userCode=%00&registrationNumber=1234567890",
+        `/partner/authorise/check?userCode=${client.userCode}&registrationNumber=%00`,
+        "/partner/authorise/check?userCode[]=1",
+      ]) {
+        const response = await alphaPage.get(url);
+        assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${url}: ${response.statusCode}`);
+      }
+      await alphaPage.get("/partner/authorise");
+      const posted = await alphaPage.post("/partner/authorise", {
+        userCode: "\u0000",
+        registrationNumber: "1234567890",
+      });
+      assert.equal(posted.statusCode, 404);
+      await alphaPage.get("/partner/clients/new");
+      const form = await alphaPage.post("/partner/clients/new", {
+        name: "a\u0000b",
+        registrationNumbers: "1234567890",
+      });
+      assert.equal(form.statusCode, 400);
     });
 
     it("speaks the partner's language", async () => {

@@ -110,12 +110,10 @@ export function partnersRepository(db: Kysely<Database>) {
         .where((eb) =>
           eb.or([
             eb("users.partner_id", "=", partnerId),
-            eb.exists(
-              eb
-                .selectFrom("authorizations as a")
-                .select("a.registration_number")
-                .whereRef("a.user_id", "=", "users.id")
-                .where("a.partner_id", "=", partnerId),
+            eb(
+              "users.id",
+              "in",
+              eb.selectFrom("authorizations as a").select("a.user_id").where("a.partner_id", "=", partnerId),
             ),
           ]),
         )

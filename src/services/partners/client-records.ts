@@ -3,6 +3,7 @@ import type { SubscriptionsRepository } from "../../db/repositories/subscription
 import type { UsersRepository } from "../../db/repositories/users.ts";
 import { notFound } from "../../domain/errors.ts";
 import { type Subscription, supportStatus } from "../../domain/subscriptions.ts";
+import { controlCharacterProblem } from "../../domain/text.ts";
 import type { User } from "../accounts.ts";
 import type { Product } from "../catalogue/index.ts";
 import type { RegistrationNumbersService } from "../registration-numbers/index.ts";
@@ -10,8 +11,17 @@ import type { RegistrationNumbersService } from "../registration-numbers/index.t
 export const clientNotFound = (userCode: string) =>
   notFound("user_not_found", `There is no client with the user code ${userCode}.`, { userCode });
 
+/** Logins are single lines of at most 64 characters: anything else names no account (and reaches no query). */
+const MAX_USER_CODE = 64;
+
 /** A customer account by its user code. */
 export async function findClient(users: UsersRepository, userCode: string): Promise<User | undefined> {
+  if (
+    typeof userCode !== "string" ||
+    userCode.length > MAX_USER_CODE ||
+    controlCharacterProblem(userCode, "line") !== null
+  )
+    return undefined;
   return (await users.findByLogin(userCode, "user"))?.user;
 }
 

@@ -5,6 +5,7 @@ import type { PartnerAccountRow, PartnersRepository } from "../../db/repositorie
 import type { SubscriptionsRepository } from "../../db/repositories/subscriptions.ts";
 import type { UsersRepository } from "../../db/repositories/users.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { monthOf } from "../../domain/months.ts";
 import { partnerView } from "../../domain/partner-view.ts";
 import { requirePartnerId } from "../../domain/roles.ts";
 import type { User } from "../accounts.ts";
@@ -37,6 +38,8 @@ export interface ClientLetter {
   readonly organization: string | null;
   readonly partner: string;
   readonly products: ClientProduct[];
+  /** The day the letter is printed, YYYY-MM-DD. */
+  readonly date: string;
 }
 
 /** What a partner sees of the accounts it registered or authorised numbers on (src/domain/partner-view.ts). */
@@ -103,6 +106,11 @@ export function createClients(deps: ClientsDeps) {
   }
 
   return {
+    /** The month a subscription recorded now starts in by default, YYYY-MM. */
+    currentMonth(): string {
+      return monthOf(clock.now());
+    },
+
     /** The accounts the partner registered or authorised numbers on, each as it may see it. */
     async listClients(actor: User): Promise<ClientDetail[]> {
       const partnerId = requirePartnerId(actor);
@@ -125,6 +133,7 @@ export function createClients(deps: ClientsDeps) {
         organization: view.organization,
         partner: (await partners.nameOf(partnerId)) ?? "",
         products: view.products,
+        date: clock.now().toISOString().slice(0, 10),
       };
     },
   };

@@ -16,7 +16,7 @@ export function AuthorisePage(props: { view: ViewContext; values: AuthoriseValue
   const { t } = view;
   return (
     <Layout view={view} title={t("partner:authorise.title")}>
-      <div class="narrow">
+      <div class="partner-step">
         <h1>{t("partner:authorise.title")}</h1>
         <p class="lead">{t("partner:authorise.intro")}</p>
         {Object.keys(errors).length > 0 && (
@@ -62,7 +62,7 @@ export function AuthoriseConfirmPage({ view, check }: { view: ViewContext; check
   })}`;
   return (
     <Layout view={view} title={t("partner:authorise.confirmTitle")}>
-      <div class="narrow">
+      <div class="partner-step">
         <h1>{t("partner:authorise.confirmTitle")}</h1>
         <dl class="summary-list">
           <dt>{t("partner:authorise.userCode")}</dt>

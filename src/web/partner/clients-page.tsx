@@ -43,12 +43,13 @@ function ClientRow({ view, client }: { view: ViewContext; client: ClientDetail }
         <span class="mono">{client.userCode}</span>
       </td>
       <td data-label={t("partner:clients.organization")}>
+        {/* One child: a stacked cell on a phone is a grid of its label and one value. */}
         {client.registeredByYou ? (
-          <>
+          <div>
             {client.organization ?? "—"}
             <br />
             <a href={letterPath(client.userCode)}>{t("partner:clients.letter")}</a>
-          </>
+          </div>
         ) : (
           <span class="muted">{t("partner:clients.registeredElsewhere")}</span>
         )}

@@ -13,9 +13,8 @@ export function LetterPage(props: {
   /** Only right after the registration. */
   secret: LetterSecret | null;
   signInUrl: string;
-  today: string;
 }) {
-  const { view, letter, secret, signInUrl, today } = props;
+  const { view, letter, secret, signInUrl } = props;
   const { t, format } = view;
   return (
     <Layout view={view} title={t("partner:letter.title", { userCode: letter.userCode })}>
@@ -35,7 +34,7 @@ export function LetterPage(props: {
             <p>{t("partner:letter.printNow")}</p>
           </Alert>
         )}
-        <p>
+        <p class="form-actions">
           <button type="button" class="button" id="print-letter" hidden>
             {t("partner:letter.print")}
           </button>{" "}
@@ -48,7 +47,7 @@ export function LetterPage(props: {
           {t("partner:letter.to")} <strong>{letter.organization ?? letter.userCode}</strong>
         </p>
         <p class="letter-date">
-          <time dateTime={today}>{format.date(today)}</time>
+          <time dateTime={letter.date}>{format.date(letter.date)}</time>
         </p>
         <h1 id="letter-heading">{t("partner:letter.heading")}</h1>
         <p>{t("partner:letter.intro", { partner: letter.partner })}</p>
@@ -76,11 +75,13 @@ export function LetterPage(props: {
           <tbody>
             {letter.products.map((product) => (
               <tr key={product.registrationNumber}>
-                <td class="mono" data-label={t("partner:letter.number")}>
-                  {product.registrationNumber}
+                <td data-label={t("partner:letter.number")}>
+                  <span class="mono">{product.registrationNumber}</span>
                 </td>
                 <td data-label={t("partner:letter.product")}>
-                  {product.productName} <span class="edition">{editionLabel(product.edition)}</span>
+                  <span>
+                    {product.productName} <span class="edition">{editionLabel(product.edition)}</span>
+                  </span>
                 </td>
                 <td data-label={t("partner:letter.support")}>
                   <SupportText view={view} support={product.support} />

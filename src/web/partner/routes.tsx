@@ -1,6 +1,5 @@
 import type { FastifyRequest } from "fastify";
 import type { AppError } from "../../domain/errors.ts";
-import { monthOf } from "../../domain/months.ts";
 import { ORGANIZATION_FIELDS } from "../../domain/organization.ts";
 import type { WebArea } from "../area.ts";
 import { formField } from "../forms.ts";
@@ -80,7 +79,6 @@ export const partnerArea: WebArea = async (app, { services }) => {
         letter={letter}
         secret={readLetterSecret(request, letter.userCode)}
         signInUrl={`${request.protocol}://${request.host}/sign-in`}
-        today={new Date().toISOString().slice(0, 10)}
       />
     );
     return render(reply, page);
@@ -130,7 +128,7 @@ export const partnerArea: WebArea = async (app, { services }) => {
   app.get("/partner/subscriptions/new", { config: PARTNER }, async (request, reply) => {
     const values: SubscriptionValues = {
       registrationNumber: (queryOf(request).registrationNumber ?? "").trim(),
-      fromMonth: monthOf(new Date()),
+      fromMonth: services.partners.currentMonth(),
       months: "12",
       additionalNumbers: "",
     };

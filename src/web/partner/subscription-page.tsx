@@ -21,7 +21,7 @@ export function SubscriptionPage(props: {
   const { t } = view;
   return (
     <Layout view={view} title={t("partner:subscription.title")}>
-      <div class="narrow">
+      <div class="partner-step">
         <h1>{t("partner:subscription.title")}</h1>
         <p class="lead">{t("partner:subscription.intro")}</p>
         {Object.keys(errors).length > 0 && (
