@@ -135,7 +135,22 @@ const infoResponse = {
   },
 } as const;
 
-const anyObject = { type: "object" } as const;
+const patchesInfoBody = {
+  type: "object",
+  properties: {
+    programVersionList: {
+      type: ["array", "null"],
+      maxItems: 100,
+      items: { type: "object", properties: { programName: nullableText, versionNumber: nullableText } },
+    },
+    installedPatchesList: { type: ["array", "null"], maxItems: 1000, items: text },
+  },
+} as const;
+
+const patchFilesBody = {
+  type: "object",
+  properties: { patchUinList: { type: ["array", "null"], maxItems: 1000, items: text } },
+} as const;
 
 const language = (request: FastifyRequest) =>
   languageFromAcceptLanguage(request.headers["accept-language"] as string | undefined);
@@ -177,20 +192,16 @@ export function updatePlatformRoutes(services: Services) {
       (request) => updates.platformInfo(request.body),
     );
 
-    // Patches between releases are not published by this service yet: every answer is the empty list.
-    scope.post(
+    // Patches staff published (src/services/onec/patches.ts); their files are fetched with HTTP Basic.
+    scope.post<{ Body: { programVersionList?: unknown; installedPatchesList?: unknown } }>(
       `/patches/getInfo`,
-      { schema: { ...route, body: anyObject }, config: { access: "public" } },
-      async () => ({
-        patchUpdateList: [],
-      }),
+      { schema: { ...route, body: patchesInfoBody }, config: { access: "public" } },
+      async (request) => ({ patchUpdateList: await services.onecPatches.updates(request.body) }),
     );
-    scope.post(
+    scope.post<{ Body: { patchUinList?: unknown } }>(
       `/patches/getFiles`,
-      { schema: { ...route, body: anyObject }, config: { access: "public" } },
-      async () => ({
-        patchDistributionDataList: [],
-      }),
+      { schema: { ...route, body: patchFilesBody }, config: { access: "public" } },
+      async (request) => ({ patchDistributionDataList: await services.onecPatches.files(request.body) }),
     );
   };
 }
