@@ -241,9 +241,21 @@ async function main(): Promise<void> {
       questions.map((q) => `GET\t/1c/${q.code}/10/83/UpdInfo.txt\t-\t-`).join("\n"),
     );
 
-    // Warm-up: every configuration's graph, plans and feed once, through the routes themselves.
+    // Warm-up, as on a live service: every question asked once of the use cases (graphs, plans and
+    // feed files kept), then each route run for a moment through HTTP.
     const warmStarted = performance.now();
-    for (const kind of KINDS) await runWrk(port, files[kind], Math.max(2, Math.ceil(CONFIGURATIONS / 500)));
+    const services = upkeep.services;
+    for (const q of questions) {
+      await services.updates.plan({ configuration: q.code, version: q.version });
+      await services.onecUpdates.info({
+        programName: q.code,
+        versionNumber: q.version,
+        platformVersion: "8.3.20.1000",
+        updateType: "NewConfigurationAndOrPlatform",
+      });
+      await services.onecFeed.feedFile(q.code, "10", "83", "UpdInfo.txt");
+    }
+    for (const kind of KINDS) await runWrk(port, files[kind], 2);
     console.log(`warm-up ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`);
 
     const results: Record<Kind, WrkResult[]> = { plan: [], info: [], updinfo: [] };
