@@ -12,7 +12,7 @@ import { feedPath, PACKAGE_FILE, templatePath } from "../../formats/onec/layout.
 import { UPDATE_FILE } from "../../formats/onec/update-package.ts";
 import type { AccountsService, User } from "../accounts.ts";
 import type { CatalogueService } from "../catalogue/index.ts";
-import type { UpdatesService } from "../updates.ts";
+import type { Plan, UpdatesService } from "../updates.ts";
 import { FEED_ROOT } from "./feed.ts";
 import { type MessageLanguage, message } from "./messages.ts";
 
@@ -139,6 +139,8 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   });
   // Versions a configuration knows (releases and the versions they update from), per release list.
   const knownVersions = new WeakMap<readonly Release[], Set<string>>();
+  const newestByEdition = new WeakMap<readonly Release[], Map<string, string>>();
+  const answers = new WeakMap<Plan, ConfigurationUpdateResponse>();
 
   function cachedConfigurations() {
     const now = performance.now();
@@ -246,6 +248,16 @@ export function createUpdateService(deps: UpdateServiceDeps) {
       ...(platformVersion ? { platformVersion } : {}),
     };
     const plan = updates.cachedPlan(request) ?? (await updates.plan(request));
+    let answer = answers.get(plan);
+    if (!answer) {
+      answer = describe(configuration, plan);
+      answers.set(plan, answer);
+    }
+    return answer;
+  }
+
+  /** The protocol's view of a plan; kept with the plan (the planner keeps plans per catalogue revision). */
+  function describe(configuration: Configuration, plan: Plan): ConfigurationUpdateResponse {
     if (plan.status !== "update-available") return NO_UPDATE;
     const firstMissing = plan.steps.findIndex((step) => step.distribution === null);
     const steps = firstMissing < 0 ? plan.steps : plan.steps.slice(0, firstMissing);
@@ -271,7 +283,17 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   /** The newest published release of an edition (`3.0`), or null. */
   async function newestOfEdition(code: string, wanted: string): Promise<string | null> {
     const releases = await releasesOf(code);
-    return releases.find((release) => edition(release.version) === wanted)?.version ?? null;
+    let newest = newestByEdition.get(releases);
+    if (!newest) {
+      newest = new Map();
+      // Newest first: the first release of an edition is its newest.
+      for (const release of releases) {
+        const key = edition(release.version);
+        if (!newest.has(key)) newest.set(key, release.version);
+      }
+      newestByEdition.set(releases, newest);
+    }
+    return newest.get(wanted) ?? null;
   }
 
   return {
