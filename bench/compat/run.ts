@@ -289,6 +289,17 @@ async function main(): Promise<void> {
         `${LABELS[kind].padEnd(24)} ${rate(kind).toFixed(0).padStart(7)} ${worst(kind).toFixed(2).padStart(14)}   ${failures(kind)}`,
       );
     }
+    const median = (kind: Kind) => {
+      const sorted = results[kind].map((r) => r.p99Us / 1000).sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)]!;
+    };
+    for (const kind of ["info", "updinfo"] as const) {
+      console.log(
+        `${LABELS[kind]}: p99 per round against the plan route's ` +
+          results[kind].map((r, i) => `${(r.p99Us / results.plan[i]!.p99Us).toFixed(2)}x`).join(", ") +
+          `; median p99 ${median(kind).toFixed(2)} ms against ${median("plan").toFixed(2)} ms`,
+      );
+    }
     for (const kind of ["info", "updinfo"] as const) {
       const ratio = worst(kind) / worst("plan");
       console.log(

@@ -516,5 +516,21 @@ for (const dialect of await availableDialects()) {
         before,
       );
     });
+
+    it("answers a change of the catalogue at once, though it keeps its answers", async () => {
+      const first = (await info({})).json();
+      assert.equal(first.configurationUpdateResponse.configurationVersion, "3.0.23.148");
+      assert.deepEqual((await info({})).json(), first, "the kept answer");
+      const id = (
+        await o.t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.23.148")
+          .executeTakeFirstOrThrow()
+      ).id;
+      await o.t.upkeep.services.catalogue.withdrawRelease(id, o.t.admin.id);
+      const after = (await info({})).json();
+      assert.equal(after.configurationUpdateResponse.configurationVersion, "3.0.23.143");
+    });
   });
 }

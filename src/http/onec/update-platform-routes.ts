@@ -173,7 +173,11 @@ export function updatePlatformRoutes(services: Services) {
     scope.post<{ Body: InfoRequest }>(
       `/programs/update/info`,
       { schema: { ...route, body: infoBody, response: infoResponse }, config: { access: "public" } },
-      (request) => updates.info(request.body),
+      // The answer kept for the same request goes out without a promise, as the plan route's does.
+      (request, reply) => {
+        const kept = updates.keptInfo(request.body);
+        return kept ? reply.send(kept) : updates.info(request.body);
+      },
     );
 
     // The account is the body's login and password: a wrong one is a 200 with LoginError, not a 401.

@@ -125,6 +125,19 @@ const unknownProgram = (programName: string) =>
 const unknownVersion = (programName: string, version: string) =>
   notFound("unknown_version", `${programName} has no version ${version}.`, { programName, version });
 
+const MAX_KEPT_ANSWERS = 50_000;
+
+/** Everything of an info request its answer depends on. */
+const infoKey = (r: InfoRequest) =>
+  [
+    r.programName,
+    r.versionNumber,
+    r.platformVersion ?? "",
+    r.updateType ?? "",
+    r.programNewName ?? "",
+    r.redactionNumber ?? "",
+  ].join("\u0000");
+
 const edition = (version: string) => parseVersion(version).slice(0, 2).join(".");
 
 export function createUpdateService(deps: UpdateServiceDeps) {
@@ -136,11 +149,23 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   } | null = null;
   catalogue.onChange(() => {
     configurations = null;
+    keptAnswers.clear();
   });
   // Versions a configuration knows (releases and the versions they update from), per release list.
   const knownVersions = new WeakMap<readonly Release[], Set<string>>();
   const newestByEdition = new WeakMap<readonly Release[], Map<string, string>>();
   const answers = new WeakMap<Plan, ConfigurationUpdateResponse>();
+  // Whole info answers, for the busiest call: valid while the program's kept releases are the same
+  // list (its revision) and for CONFIGURATIONS_TTL_MS at most (platform releases of other nodes).
+  const keptAnswers = new Map<
+    string,
+    {
+      readonly code: string;
+      readonly releases: readonly Release[];
+      readonly at: number;
+      readonly answer: InfoResponse;
+    }
+  >();
 
   function cachedConfigurations() {
     const now = performance.now();
@@ -297,9 +322,17 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   }
 
   return {
+    /** The info answer already given to the same request, without waiting for anything; undefined if none is kept. */
+    keptInfo(request: InfoRequest): InfoResponse | undefined {
+      const kept = keptAnswers.get(infoKey(request));
+      if (!kept || performance.now() - kept.at >= CONFIGURATIONS_TTL_MS) return undefined;
+      return updates.keptPublishedReleases(kept.code) === kept.releases ? kept.answer : undefined;
+    },
+
     /** POST programs/update/info */
     async info(request: InfoRequest): Promise<InfoResponse> {
       const configuration = await program(request.programName);
+      const releases = await releasesOf(configuration.code);
       const version = versionOf(request.versionNumber, "versionNumber");
       const platformVersion =
         request.platformVersion == null || request.platformVersion === ""
@@ -342,6 +375,13 @@ export function createUpdateService(deps: UpdateServiceDeps) {
         }
       }
       answer.additionalReleaseUpdate = [];
+      if (keptAnswers.size >= MAX_KEPT_ANSWERS) keptAnswers.clear();
+      keptAnswers.set(infoKey(request), {
+        code: configuration.code,
+        releases,
+        at: performance.now(),
+        answer,
+      });
       return answer;
     },
 
