@@ -9,6 +9,7 @@ import { FormatError } from "../formats/format-error.ts";
 import { addImportCommand } from "./commands/import.ts";
 import { addImportListCommand } from "./commands/import-list.ts";
 import { addMigrateCommand } from "./commands/migrate.ts";
+import { addPatchCommand } from "./commands/patch.ts";
 import { addPinsIssueCommand } from "./commands/pins-issue.ts";
 import { addServeCommand } from "./commands/serve.ts";
 import { addUserAddCommand } from "./commands/user-add.ts";
@@ -24,6 +25,7 @@ addUserAddCommand(program.command("user").description("Manage accounts"));
 addPinsIssueCommand(program.command("pins").description("Registration numbers and PIN envelopes"));
 addImportCommand(program);
 addImportListCommand(program);
+addPatchCommand(program.command("patch").description("Patches of 1C configurations between releases"));
 
 try {
   await program.parseAsync();

@@ -18,6 +18,7 @@ import * as packageFormat from "./migrations/004-package-format.ts";
 import * as pinAttempts from "./migrations/005-pin-attempts.ts";
 import * as webSessions from "./migrations/006-web-sessions.ts";
 import * as distributionHashSum from "./migrations/007-distribution-hash-sum.ts";
+import * as patches from "./migrations/008-patches.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -39,6 +40,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "005-pin-attempts": pinAttempts,
   "006-web-sessions": webSessions,
   "007-distribution-hash-sum": distributionHashSum,
+  "008-patches": patches,
 };
 
 const BIGINT_OID = 20;

@@ -193,6 +193,24 @@ export interface WebSessionsTable {
   user_agent: string | null;
 }
 
+/** A patch staff published: a file for listed versions of a configuration (migration 008). */
+export interface PatchesTable {
+  ueid: string;
+  configuration_code: string;
+  name: string;
+  description: string;
+  modified_metadata: string;
+  /** JSON array of versions. */
+  apply_to: string;
+  file_name: string;
+  size: number;
+  sha256: string;
+  hash_sum: string;
+  storage_key: string;
+  built_at: string;
+  created_at: string;
+}
+
 export interface Database {
   partners: PartnersTable;
   organizations: OrganizationsTable;
@@ -213,4 +231,5 @@ export interface Database {
   audit_log: AuditLogTable;
   tuf_metadata: TufMetadataTable;
   web_sessions: WebSessionsTable;
+  patches: PatchesTable;
 }

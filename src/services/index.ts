@@ -14,6 +14,7 @@ import { createCatalogueService } from "./catalogue/index.ts";
 import { createDownloadsService } from "./downloads.ts";
 import { createEntitlementsService } from "./entitlements.ts";
 import { createFeedService } from "./onec/feed.ts";
+import { createPatchesService } from "./onec/patches.ts";
 import { createUpdateService } from "./onec/update-service.ts";
 import { createPartnersService } from "./partners/index.ts";
 import { createRegistrationNumbersService } from "./registration-numbers/index.ts";
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
   const publicUrl = deps.publicUrl ?? "http://127.0.0.1:8080";
   const onecFeed = createFeedService({ catalogue, updates, publicUrl });
   const onecUpdates = createUpdateService({ catalogue, updates, accounts, publicUrl });
+  const onecPatches = createPatchesService({ db, blobs, clock, catalogue, entitlements, publicUrl });
   const registrationNumbers = createRegistrationNumbersService({
     db,
     clock,
@@ -112,6 +114,7 @@ export function createServices(deps: ServiceDeps) {
     downloads,
     onecFeed,
     onecUpdates,
+    onecPatches,
     tuf,
     registrationNumbers,
     registrations,

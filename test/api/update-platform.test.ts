@@ -5,7 +5,9 @@
  * `errorName` in the caller's language, and bad input as the protocol's 4xx shape, never a 500.
  */
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
+import type { AppError } from "../../src/domain/errors.ts";
 import { readUpdatePackage } from "../../src/formats/onec/update-package.ts";
 import { backfillHashSums } from "../../src/services/onec/hash-sums.ts";
 import { createConfiguration, createRelease, uploadDistribution } from "../support/catalogue-fixtures.ts";
@@ -328,13 +330,125 @@ for (const dialect of await availableDialects()) {
       }
     });
 
-    it("patches: the documented empty answers", async () => {
-      const patches = await post("patches/getInfo", { programVersionList: [], installedPatchesList: [] });
-      assert.deepEqual(patches.json(), { patchUpdateList: [] });
-      const files = await post("patches/getFiles", {
-        patchUinList: ["00000000-0000-0000-0000-000000000000"],
+    it("patches: staff publish one for listed versions; getInfo offers it to those not having it, getFiles says where it is", async () => {
+      const empty = await post("patches/getInfo", { programVersionList: [], installedPatchesList: [] });
+      assert.deepEqual(empty.json(), { patchUpdateList: [] });
+      const bytes = Buffer.from("patch of 3.0.23.148 and 3.0.23.143".repeat(10));
+      const patch = await o.t.upkeep.services.onecPatches.publishPatch(
+        {
+          configuration: "HRM",
+          name: "Исправление расчёта отпуска",
+          description: "Fixes the holiday pay",
+          modifiedMetadata: "Документ.Отпуск",
+          applyTo: ["3.0.23.148", "3.0.23.143"],
+          fileName: "fix-holiday.cfe",
+          body: Readable.from([bytes]),
+        },
+        o.t.admin.id,
+      );
+      const asked = await post("patches/getInfo", {
+        programVersionList: [
+          { programName: HRM_NAME, versionNumber: "3.0.23.148" },
+          { programName: "HRM", versionNumber: "3.0.23.143" },
+          { programName: "HRM", versionNumber: "3.0.22.1" },
+          { programName: "NOPE", versionNumber: "3.0.23.148" },
+        ],
+        installedPatchesList: [],
       });
-      assert.deepEqual(files.json(), { patchDistributionDataList: [] });
+      assert.equal(asked.statusCode, 200);
+      const list = asked.json().patchUpdateList;
+      assert.equal(list.length, 1, "once, though two listed versions take it");
+      assert.deepEqual(Object.keys(list[0]), [
+        "ueid",
+        "name",
+        "description",
+        "buildDate",
+        "modificatedMetadata",
+        "status",
+        "size",
+        "applyToVersion",
+      ]);
+      assert.deepEqual(list[0], {
+        ueid: patch.ueid,
+        name: "Исправление расчёта отпуска",
+        description: "Fixes the holiday pay",
+        buildDate: "2026-11-16T10:00:00",
+        modificatedMetadata: "Документ.Отпуск",
+        status: "published",
+        size: bytes.length,
+        applyToVersion: ["3.0.23.148", "3.0.23.143"],
+      });
+      const installed = await post("patches/getInfo", {
+        programVersionList: [{ programName: "HRM", versionNumber: "3.0.23.148" }],
+        installedPatchesList: [patch.ueid],
+      });
+      assert.deepEqual(installed.json(), { patchUpdateList: [] });
+
+      const files = await post("patches/getFiles", {
+        patchUinList: [patch.ueid, "00000000-0000-0000-0000-000000000000"],
+      });
+      assert.deepEqual(files.json(), {
+        patchDistributionDataList: [
+          {
+            patchUeid: patch.ueid,
+            patchFileUrl: `${BASE}/update-platform/patches/files/${patch.ueid}/fix-holiday.cfe`,
+            patchFileName: "fix-holiday.cfe",
+            patchFileFormat: "CFE",
+            size: bytes.length,
+            hashSum: md5Base64(bytes),
+          },
+        ],
+      });
+      const url = files.json().patchDistributionDataList[0].patchFileUrl.slice(BASE.length);
+      const file = await o.t.app.inject({
+        method: "GET",
+        url,
+        headers: { authorization: basicAuth(o.basic) },
+      });
+      assert.equal(file.statusCode, 200);
+      assert.ok(file.rawPayload.equals(bytes));
+      const part = await o.t.app.inject({
+        method: "GET",
+        url,
+        headers: { authorization: basicAuth(o.basic), range: "bytes=0-9" },
+      });
+      assert.equal(part.statusCode, 206);
+      const prof = await o.t.app.inject({
+        method: "GET",
+        url,
+        headers: { authorization: basicAuth(o.profUnsupported) },
+      });
+      assert.equal(prof.statusCode, 403);
+      const anonymous = await o.t.app.inject({ method: "GET", url });
+      assert.equal(anonymous.statusCode, 401);
+      assert.match(String(anonymous.headers["www-authenticate"]), /^Basic /);
+
+      await assert.rejects(
+        o.t.upkeep.services.onecPatches.publishPatch(
+          {
+            configuration: "HRM",
+            name: "x",
+            applyTo: ["9.9.9.9"],
+            fileName: "x.cfe",
+            body: Readable.from([bytes]),
+          },
+          null,
+        ),
+        (error: AppError) => error.code === "unknown_patch_version",
+      );
+      await assert.rejects(
+        o.t.upkeep.services.onecPatches.publishPatch(
+          {
+            configuration: "HRM",
+            name: "x",
+            applyTo: ["3.0.23.148"],
+            fileName: "x.cfe",
+            body: Readable.from([]),
+          },
+          null,
+        ),
+        (error: AppError) => error.code === "empty_file",
+      );
     });
 
     it("bad input is a 4xx in the protocol's shape, never a 500", async () => {
@@ -352,6 +466,8 @@ for (const dialect of await availableDialects()) {
         ["programs/update/", { upgradeSequence: [] }, 400],
         ["platform/getInfo", { programName: "HRM", versionNumber: "" }, 400],
         ["patches/getInfo", "{", 400],
+        ["patches/getInfo", { programVersionList: "x" }, 400],
+        ["patches/getFiles", { patchUinList: [1] }, 400],
         ["no/such/route", {}, 404],
       ];
       for (const [path, body, status] of cases) {
@@ -399,6 +515,22 @@ for (const dialect of await availableDialects()) {
         await db.selectFrom("distributions").select(["id", "hash_sum"]).orderBy("id").execute(),
         before,
       );
+    });
+
+    it("answers a change of the catalogue at once, though it keeps its answers", async () => {
+      const first = (await info({})).json();
+      assert.equal(first.configurationUpdateResponse.configurationVersion, "3.0.23.148");
+      assert.deepEqual((await info({})).json(), first, "the kept answer");
+      const id = (
+        await o.t.upkeep.database.db
+          .selectFrom("releases")
+          .select("id")
+          .where("version", "=", "3.0.23.148")
+          .executeTakeFirstOrThrow()
+      ).id;
+      await o.t.upkeep.services.catalogue.withdrawRelease(id, o.t.admin.id);
+      const after = (await info({})).json();
+      assert.equal(after.configurationUpdateResponse.configurationVersion, "3.0.23.143");
     });
   });
 }

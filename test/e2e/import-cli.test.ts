@@ -193,4 +193,34 @@ describe("bin/upkeep import and import-list", () => {
     assert.deepEqual(await counts(), before);
     assert.equal(blobs(), blobsBefore);
   });
+
+  it("publishes a patch for published versions; one for an unknown version is refused with exit code 2", () => {
+    const file = join(work, "fix-holiday.cfe");
+    writeFileSync(file, "patch bytes");
+    const run = upkeep(
+      [
+        "patch",
+        "publish",
+        file,
+        "--configuration",
+        "HRM",
+        "--name",
+        "Fix holiday pay",
+        "--versions",
+        "3.0.12.38",
+      ],
+      env,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Published patch [0-9a-f-]{36} of HRM for 3\.0\.12\.38\.\n$/);
+    const refused = upkeep(
+      ["patch", "publish", file, "--configuration", "HRM", "--name", "Fix", "--versions", "9.9.9.9"],
+      env,
+    );
+    assert.equal(refused.status, 2);
+    assert.match(
+      refused.stderr,
+      /HRM has no published release 9\.9\.9\.9 to patch\. \(unknown_patch_version\)/,
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { downloadLogRepository } from "./download-log.ts";
 import { holdingsRepository } from "./holdings.ts";
 import { organizationsRepository } from "./organizations.ts";
 import { partnersRepository } from "./partners.ts";
+import { patchesRepository } from "./patches.ts";
 import { registrationNumbersRepository } from "./registration-numbers.ts";
 import { subscriptionsRepository } from "./subscriptions.ts";
 import { tufMetadataRepository } from "./tuf-metadata.ts";
@@ -29,6 +30,7 @@ export function repositories(db: Kysely<Database>) {
     partners: partnersRepository(db),
     organizations: organizationsRepository(db),
     webSessions: webSessionsRepository(db),
+    patches: patchesRepository(db),
   };
 }
 

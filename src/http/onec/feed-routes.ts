@@ -7,6 +7,7 @@ import type { DistributionWithRelease } from "../../db/repositories/catalogue.ts
 import { notFound } from "../../domain/errors.ts";
 import type { User } from "../../services/accounts.ts";
 import type { Services } from "../../services/index.ts";
+import { PATCH_FILES_PATH } from "../../services/onec/patches.ts";
 import { PLATFORM_FILES_PATH } from "../../services/onec/update-service.ts";
 import { enforceAccess, requireUser } from "../auth.ts";
 import { sendDistribution } from "../send-distribution.ts";
@@ -77,6 +78,29 @@ export function onecFeedRoutes(services: Services) {
           throw notFound("distribution_not_found", `There is no distribution ${id}.`);
         const distribution = await services.catalogue.distributionForViewer(id, user);
         return sendDistribution(request, reply, services.downloads, user, distribution);
+      },
+    );
+
+    // A patch's file (patches/getFiles), under its configuration's download rules.
+    scope.get<Params<"ueid" | "fileName">>(
+      `${PATCH_FILES_PATH}/:ueid/:fileName`,
+      { schema: { hide: true }, config: { access: "signed-in" } },
+      async (request, reply) => {
+        const user = requireUser(request);
+        const patch = await services.onecPatches.patchForDownload(request.params.ueid, user);
+        // Sent and logged as distributions are; the log names the patch by its id.
+        const file: DistributionWithRelease = {
+          id: patch.ueid,
+          kind: "patch",
+          fileName: patch.fileName,
+          size: patch.size,
+          sha256: patch.sha256,
+          releaseId: "",
+          storageKey: patch.storageKey,
+          configuration: patch.configuration,
+          releaseStatus: "published",
+        };
+        return sendDistribution(request, reply, services.downloads, user, file);
       },
     );
   };

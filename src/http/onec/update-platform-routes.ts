@@ -135,7 +135,22 @@ const infoResponse = {
   },
 } as const;
 
-const anyObject = { type: "object" } as const;
+const patchesInfoBody = {
+  type: "object",
+  properties: {
+    programVersionList: {
+      type: ["array", "null"],
+      maxItems: 100,
+      items: { type: "object", properties: { programName: nullableText, versionNumber: nullableText } },
+    },
+    installedPatchesList: { type: ["array", "null"], maxItems: 1000, items: text },
+  },
+} as const;
+
+const patchFilesBody = {
+  type: "object",
+  properties: { patchUinList: { type: ["array", "null"], maxItems: 1000, items: text } },
+} as const;
 
 const language = (request: FastifyRequest) =>
   languageFromAcceptLanguage(request.headers["accept-language"] as string | undefined);
@@ -158,7 +173,11 @@ export function updatePlatformRoutes(services: Services) {
     scope.post<{ Body: InfoRequest }>(
       `/programs/update/info`,
       { schema: { ...route, body: infoBody, response: infoResponse }, config: { access: "public" } },
-      (request) => updates.info(request.body),
+      // The answer kept for the same request goes out without a promise, as the plan route's does.
+      (request, reply) => {
+        const kept = updates.keptInfo(request.body);
+        return kept ? reply.send(kept) : updates.info(request.body);
+      },
     );
 
     // The account is the body's login and password: a wrong one is a 200 with LoginError, not a 401.
@@ -177,20 +196,16 @@ export function updatePlatformRoutes(services: Services) {
       (request) => updates.platformInfo(request.body),
     );
 
-    // Patches between releases are not published by this service yet: every answer is the empty list.
-    scope.post(
+    // Patches staff published (src/services/onec/patches.ts); their files are fetched with HTTP Basic.
+    scope.post<{ Body: { programVersionList?: unknown; installedPatchesList?: unknown } }>(
       `/patches/getInfo`,
-      { schema: { ...route, body: anyObject }, config: { access: "public" } },
-      async () => ({
-        patchUpdateList: [],
-      }),
+      { schema: { ...route, body: patchesInfoBody }, config: { access: "public" } },
+      async (request) => ({ patchUpdateList: await services.onecPatches.updates(request.body) }),
     );
-    scope.post(
+    scope.post<{ Body: { patchUinList?: unknown } }>(
       `/patches/getFiles`,
-      { schema: { ...route, body: anyObject }, config: { access: "public" } },
-      async () => ({
-        patchDistributionDataList: [],
-      }),
+      { schema: { ...route, body: patchFilesBody }, config: { access: "public" } },
+      async (request) => ({ patchDistributionDataList: await services.onecPatches.files(request.body) }),
     );
   };
 }

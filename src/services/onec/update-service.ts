@@ -12,7 +12,7 @@ import { feedPath, PACKAGE_FILE, templatePath } from "../../formats/onec/layout.
 import { UPDATE_FILE } from "../../formats/onec/update-package.ts";
 import type { AccountsService, User } from "../accounts.ts";
 import type { CatalogueService } from "../catalogue/index.ts";
-import type { UpdatesService } from "../updates.ts";
+import type { Plan, UpdatesService } from "../updates.ts";
 import { FEED_ROOT } from "./feed.ts";
 import { type MessageLanguage, message } from "./messages.ts";
 
@@ -125,6 +125,19 @@ const unknownProgram = (programName: string) =>
 const unknownVersion = (programName: string, version: string) =>
   notFound("unknown_version", `${programName} has no version ${version}.`, { programName, version });
 
+const MAX_KEPT_ANSWERS = 50_000;
+
+/** Everything of an info request its answer depends on. */
+const infoKey = (r: InfoRequest) =>
+  [
+    r.programName,
+    r.versionNumber,
+    r.platformVersion ?? "",
+    r.updateType ?? "",
+    r.programNewName ?? "",
+    r.redactionNumber ?? "",
+  ].join("\u0000");
+
 const edition = (version: string) => parseVersion(version).slice(0, 2).join(".");
 
 export function createUpdateService(deps: UpdateServiceDeps) {
@@ -136,9 +149,23 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   } | null = null;
   catalogue.onChange(() => {
     configurations = null;
+    keptAnswers.clear();
   });
   // Versions a configuration knows (releases and the versions they update from), per release list.
   const knownVersions = new WeakMap<readonly Release[], Set<string>>();
+  const newestByEdition = new WeakMap<readonly Release[], Map<string, string>>();
+  const answers = new WeakMap<Plan, ConfigurationUpdateResponse>();
+  // Whole info answers, for the busiest call: valid while the program's kept releases are the same
+  // list (its revision) and for CONFIGURATIONS_TTL_MS at most (platform releases of other nodes).
+  const keptAnswers = new Map<
+    string,
+    {
+      readonly code: string;
+      readonly releases: readonly Release[];
+      readonly at: number;
+      readonly answer: InfoResponse;
+    }
+  >();
 
   function cachedConfigurations() {
     const now = performance.now();
@@ -246,6 +273,16 @@ export function createUpdateService(deps: UpdateServiceDeps) {
       ...(platformVersion ? { platformVersion } : {}),
     };
     const plan = updates.cachedPlan(request) ?? (await updates.plan(request));
+    let answer = answers.get(plan);
+    if (!answer) {
+      answer = describe(configuration, plan);
+      answers.set(plan, answer);
+    }
+    return answer;
+  }
+
+  /** The protocol's view of a plan; kept with the plan (the planner keeps plans per catalogue revision). */
+  function describe(configuration: Configuration, plan: Plan): ConfigurationUpdateResponse {
     if (plan.status !== "update-available") return NO_UPDATE;
     const firstMissing = plan.steps.findIndex((step) => step.distribution === null);
     const steps = firstMissing < 0 ? plan.steps : plan.steps.slice(0, firstMissing);
@@ -271,13 +308,31 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   /** The newest published release of an edition (`3.0`), or null. */
   async function newestOfEdition(code: string, wanted: string): Promise<string | null> {
     const releases = await releasesOf(code);
-    return releases.find((release) => edition(release.version) === wanted)?.version ?? null;
+    let newest = newestByEdition.get(releases);
+    if (!newest) {
+      newest = new Map();
+      // Newest first: the first release of an edition is its newest.
+      for (const release of releases) {
+        const key = edition(release.version);
+        if (!newest.has(key)) newest.set(key, release.version);
+      }
+      newestByEdition.set(releases, newest);
+    }
+    return newest.get(wanted) ?? null;
   }
 
   return {
+    /** The info answer already given to the same request, without waiting for anything; undefined if none is kept. */
+    keptInfo(request: InfoRequest): InfoResponse | undefined {
+      const kept = keptAnswers.get(infoKey(request));
+      if (!kept || performance.now() - kept.at >= CONFIGURATIONS_TTL_MS) return undefined;
+      return updates.keptPublishedReleases(kept.code) === kept.releases ? kept.answer : undefined;
+    },
+
     /** POST programs/update/info */
     async info(request: InfoRequest): Promise<InfoResponse> {
       const configuration = await program(request.programName);
+      const releases = await releasesOf(configuration.code);
       const version = versionOf(request.versionNumber, "versionNumber");
       const platformVersion =
         request.platformVersion == null || request.platformVersion === ""
@@ -320,6 +375,13 @@ export function createUpdateService(deps: UpdateServiceDeps) {
         }
       }
       answer.additionalReleaseUpdate = [];
+      if (keptAnswers.size >= MAX_KEPT_ANSWERS) keptAnswers.clear();
+      keptAnswers.set(infoKey(request), {
+        code: configuration.code,
+        releases,
+        at: performance.now(),
+        answer,
+      });
       return answer;
     },
 
