@@ -17,6 +17,7 @@ import * as tuf from "./migrations/003-tuf.ts";
 import * as packageFormat from "./migrations/004-package-format.ts";
 import * as pinAttempts from "./migrations/005-pin-attempts.ts";
 import * as webSessions from "./migrations/006-web-sessions.ts";
+import * as registrationNumberListing from "./migrations/007-registration-number-listing.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -37,6 +38,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "004-package-format": packageFormat,
   "005-pin-attempts": pinAttempts,
   "006-web-sessions": webSessions,
+  "007-registration-number-listing": registrationNumberListing,
 };
 
 const BIGINT_OID = 20;
