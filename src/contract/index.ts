@@ -10,6 +10,6 @@ export * from "./plans.ts";
 export * from "./problem.ts";
 export * from "./registration.ts";
 export * from "./shapes.ts";
+export * from "./staff.ts";
 export * from "./tuf.ts";
 export * from "./tuf-metadata.ts";
-export * from "./staff.ts";
