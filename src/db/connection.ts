@@ -19,6 +19,7 @@ import * as pinAttempts from "./migrations/005-pin-attempts.ts";
 import * as webSessions from "./migrations/006-web-sessions.ts";
 import * as distributionHashSum from "./migrations/007-distribution-hash-sum.ts";
 import * as patches from "./migrations/008-patches.ts";
+import * as registrationNumberListing from "./migrations/009-registration-number-listing.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -41,6 +42,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   "006-web-sessions": webSessions,
   "007-distribution-hash-sum": distributionHashSum,
   "008-patches": patches,
+  "009-registration-number-listing": registrationNumberListing,
 };
 
 const BIGINT_OID = 20;

@@ -143,6 +143,29 @@ describe("staff area in a browser", () => {
           );
           assert.deepEqual(consoleErrors, []);
 
+          // Issuing numbers answers with the envelope file itself: downloaded once, never kept.
+          await page.goto(portal.url("/staff/registration-numbers"));
+          await page.locator("#field-product").selectOption("PAY-BASIC");
+          await page.locator("#field-count").fill("3");
+          const [download] = await Promise.all([
+            page.waitForEvent("download"),
+            page.getByRole("button", { name: "Issue and download the envelope file" }).click(),
+          ]);
+          assert.equal(download.suggestedFilename(), "pin-envelopes-PAY-BASIC.csv");
+          const csv = await new Promise<string>((resolve, reject) => {
+            download.createReadStream().then((stream) => {
+              const chunks: Buffer[] = [];
+              stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+              stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+              stream.on("error", reject);
+            }, reject);
+          });
+          const rows = csv.trim().split("\r\n");
+          assert.equal(rows.length, 4);
+          assert.match(rows[1]!, /^\d{10},\d{4}-\d{4}-\d{4}-\d{4},PAY-BASIC$/);
+          await page.goto(portal.url("/staff/registration-numbers?product=PAY-BASIC&state=awaiting-card"));
+          assert.equal(await page.locator("tbody tr").count(), 3);
+
           // A partner and its login, through the forms.
           await page.goto(portal.url("/staff/partners"));
           await page.locator("#field-name").fill("Mitra Jaya");

@@ -246,6 +246,9 @@ for (const dialect of await availableDialects()) {
       assert.equal(saved.statusCode, 303);
       const after = await t.upkeep.services.catalogue.getRelease(release!.id);
       assert.deepEqual(after.documents, { whatsNew: "# Payroll\n\n- faster" });
+      const form = await admin.get(`/staff/releases/${release!.id}?done=documents`);
+      assert.match(form.body, /The documents were saved/);
+      assert.match(form.body, /<textarea id="field-whatsNew"[^>]*># Payroll\n\n- faster<\/textarea>/);
       const page = await support.get(`/staff/releases/${release!.id}`);
       assert.match(page.body, /# Payroll/);
       assert.doesNotMatch(page.body, /action="[^"]*\/documents"/);

@@ -35,6 +35,13 @@ export interface RegistrationNumberFilter {
   readonly at: string;
 }
 
+/** The numbers starting with `prefix` (digits) are those from `from` up to, not including, `below`. */
+function digitPrefixRange(prefix: string): { from: string; below: string | null } {
+  const kept = prefix.replace(/9+$/, "");
+  if (kept === "") return { from: prefix, below: null };
+  return { from: prefix, below: kept.slice(0, -1) + String(Number(kept.at(-1)) + 1) };
+}
+
 export type RegistrationNumbersRepository = ReturnType<typeof registrationNumbersRepository>;
 
 /** Registration numbers with their PIN hashes and registration cards, and the wrong PINs counted against them. */
@@ -51,35 +58,14 @@ export function registrationNumbersRepository(db: Kysely<Database>) {
     /** Numbers for staff, newest issue first, with their holder and running PIN lock; `paging` rows from its offset. */
     async list(filter: RegistrationNumberFilter, paging: Paging): Promise<RegistrationNumberSummary[]> {
       const { at } = filter;
-      let query = db.selectFrom("registration_numbers as n").select((eb) => [
-        "n.number",
-        "n.product_code",
-        "n.pin_hash",
-        "n.issued_at",
-        "n.vendor_registered_at",
-        "n.purchase_date",
-        eb
-          .selectFrom("authorizations")
-          .innerJoin("users", "users.id", "authorizations.user_id")
-          .select("users.login")
-          .whereRef("authorizations.registration_number", "=", "n.number")
-          .limit(1)
-          .as("holder"),
-        eb
-          .selectFrom("pin_attempts")
-          .select("pin_attempts.locked_until")
-          .whereRef("pin_attempts.registration_number", "=", "n.number")
-          .where("pin_attempts.locked_until", ">", at)
-          .as("number_lock"),
-        eb
-          .selectFrom("pin_address_attempts")
-          .select((inner) => inner.fn.max("pin_address_attempts.locked_until").as("until"))
-          .whereRef("pin_address_attempts.registration_number", "=", "n.number")
-          .where("pin_address_attempts.locked_until", ">", at)
-          .as("address_lock"),
-      ]);
+      let query = db.selectFrom("registration_numbers as n").selectAll("n");
       if (filter.product) query = query.where("n.product_code", "=", filter.product);
-      if (filter.numberPrefix) query = query.where("n.number", "like", `${filter.numberPrefix}%`);
+      if (filter.numberPrefix) {
+        // A range rather than LIKE, so that the primary key's index serves it in any collation.
+        const { from, below } = digitPrefixRange(filter.numberPrefix);
+        query = query.where("n.number", ">=", from);
+        if (below !== null) query = query.where("n.number", "<", below);
+      }
       const held = (eb: ExpressionBuilder<Database & { n: RegistrationNumbersTable }, "n">) =>
         eb.exists(
           eb
@@ -101,31 +87,55 @@ export function registrationNumbersRepository(db: Kysely<Database>) {
           query = query.where((eb) => eb.not(held(eb)));
           break;
         case "locked":
-          query = query.where((eb) =>
-            eb.or([
-              eb.exists(
-                eb
-                  .selectFrom("pin_attempts")
-                  .select("pin_attempts.registration_number")
-                  .whereRef("pin_attempts.registration_number", "=", "n.number")
-                  .where("pin_attempts.locked_until", ">", at),
-              ),
-              eb.exists(
+          // The few numbers under a lock first, then their rows.
+          query = query.where("n.number", "in", (eb) =>
+            eb
+              .selectFrom("pin_attempts")
+              .select("pin_attempts.registration_number")
+              .where("pin_attempts.locked_until", ">", at)
+              .union(
                 eb
                   .selectFrom("pin_address_attempts")
                   .select("pin_address_attempts.registration_number")
-                  .whereRef("pin_address_attempts.registration_number", "=", "n.number")
                   .where("pin_address_attempts.locked_until", ">", at),
               ),
-            ]),
           );
           break;
       }
-      const rows = await query
+      // The page's rows first; its holders and locks are looked up for those rows only.
+      const page = query
         .orderBy("n.issued_at", "desc")
-        .orderBy("n.number")
+        .orderBy("n.number", "desc")
         .limit(paging.limit)
         .offset(paging.offset)
+        .as("p");
+      const rows = await db
+        .selectFrom(page)
+        .selectAll("p")
+        .select((eb) => [
+          eb
+            .selectFrom("authorizations")
+            .innerJoin("users", "users.id", "authorizations.user_id")
+            .select("users.login")
+            .whereRef("authorizations.registration_number", "=", "p.number")
+            .limit(1)
+            .as("holder"),
+          eb
+            .selectFrom("pin_attempts")
+            .select("pin_attempts.locked_until")
+            .whereRef("pin_attempts.registration_number", "=", "p.number")
+            .where("pin_attempts.locked_until", ">", at)
+            .as("number_lock"),
+          eb
+            .selectFrom("pin_address_attempts")
+            .select((inner) => inner.fn.max("pin_address_attempts.locked_until").as("until"))
+            .whereRef("pin_address_attempts.registration_number", "=", "p.number")
+            .where("pin_address_attempts.locked_until", ">", at)
+            .as("address_lock"),
+        ])
+        // Both descending: the index (issued_at, number) read backwards.
+        .orderBy("p.issued_at", "desc")
+        .orderBy("p.number", "desc")
         .execute();
       return rows.map((row) => {
         const locks = [row.number_lock, row.address_lock].filter((lock): lock is string => Boolean(lock));

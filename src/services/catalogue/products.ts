@@ -44,8 +44,9 @@ async function assertConfigurationsExist(catalogue: CatalogueRepository, configu
 /** Products: what is sold, an edition of one or more configurations. */
 export function createProducts(deps: ProductsDeps) {
   const { db, clock, changes } = deps;
+  const products = catalogueRepository(db);
   return {
-    listProducts: (): Promise<Product[]> => catalogueRepository(db).listProducts(),
+    listProducts: (): Promise<Product[]> => products.listProducts(),
 
     /**
      * Changes a product's name, free support months or configurations (the edition is fixed:
@@ -57,7 +58,7 @@ export function createProducts(deps: ProductsDeps) {
       input: { name?: string; freeSupportMonths?: number; configurations?: string[] },
       actorId: string | null,
     ): Promise<Product> {
-      const next = await changes.transaction(async (trx, changed) => {
+      return changes.transaction(async (trx, changed) => {
         const { catalogue, holdings, audit } = repositories(trx);
         const current = await catalogue.findProduct(code);
         if (!current) throw notFound("product_not_found", `There is no product ${code}.`, { product: code });
@@ -93,7 +94,6 @@ export function createProducts(deps: ProductsDeps) {
         });
         return product;
       });
-      return next;
     },
 
     async createProduct(

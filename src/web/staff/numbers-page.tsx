@@ -125,7 +125,7 @@ export function NumbersPage(props: {
             <table class="data-table stack-on-phone">
               <thead>
                 <tr>
-                  <th scope="col">{t("staff:numbers.number")}</th>
+                  <th scope="col">{t("staff:numbers.numberShort")}</th>
                   <th scope="col">{t("staff:numbers.product")}</th>
                   <th scope="col">{t("staff:numbers.issuedAt")}</th>
                   <th scope="col">{t("staff:numbers.vendorRegisteredAt")}</th>
@@ -136,7 +136,7 @@ export function NumbersPage(props: {
               <tbody>
                 {page.items.map((n) => (
                   <tr key={n.registrationNumber}>
-                    <td data-label={t("staff:numbers.number")}>
+                    <td data-label={t("staff:numbers.numberShort")}>
                       <code>{n.registrationNumber}</code>
                       {!n.withPin && <span class="muted"> · {t("staff:numbers.noPin")}</span>}
                     </td>

@@ -108,7 +108,7 @@ export function ProductPage(props: {
       <PostForm
         view={view}
         action={`/staff/products/${encodeURIComponent(product.code)}`}
-        class="stacked-form card"
+        class="stacked-form card staff-form-card"
       >
         <TextField
           name="name"
