@@ -3,7 +3,6 @@ import { render } from "../render.tsx";
 import { staffAuditPages } from "./audit-routes.tsx";
 import { staffCardPages } from "./cards-routes.tsx";
 import { staffCataloguePages } from "./catalogue-routes.tsx";
-import { refuseControlCharacters } from "./input-text.ts";
 import { staffNumberPages } from "./numbers-routes.tsx";
 import { OverviewPage } from "./overview-page.tsx";
 import { staffPartnerPages } from "./partners-routes.tsx";
@@ -15,7 +14,6 @@ import { staffProductPages } from "./products-routes.tsx";
  * numbers and cards, partners and their logins, the audit log.
  */
 export const staffArea: WebArea = async (app, context) => {
-  app.addHook("preHandler", refuseControlCharacters);
   app.get("/staff", { config: { access: ["admin", "support"] } }, async (request, reply) =>
     render(reply, <OverviewPage view={request.view} />),
   );
