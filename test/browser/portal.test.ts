@@ -10,6 +10,7 @@ import {
   type PortalServer,
   screenshot,
   screenshotAll,
+  sidewaysOverflow,
   signInThroughForm,
   startPortal,
 } from "../support/browser.ts";
@@ -219,15 +220,11 @@ describe("web portal in a browser", () => {
         try {
           for (const path of ["/", "/sign-in"]) {
             await page.goto(portal.url(path));
-            const overflow = await page.evaluate(
-              () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-            );
+            const overflow = await sidewaysOverflow(page);
             assert.equal(overflow, 0, `${path} is wider than the phone`);
           }
           await signInThroughForm(page, portal.baseUrl, LOGIN, PASSWORD);
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
+          const overflow = await sidewaysOverflow(page);
           assert.equal(overflow, 0, "signed in, the header still fits");
         } finally {
           await context.close();

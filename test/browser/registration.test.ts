@@ -10,6 +10,7 @@ import {
   type PortalServer,
   screenshot,
   screenshotAll,
+  sidewaysOverflow,
   startPortal,
   VIEWPORTS,
 } from "../support/browser.ts";
@@ -47,10 +48,6 @@ async function fillRegistrationForm(page: Page, item: Issued, overrides: Record<
 async function submit(page: Page) {
   await Promise.all([page.waitForLoadState(), page.locator("form.stacked-form button[type=submit]").click()]);
   await page.waitForLoadState();
-}
-
-async function overflowOf(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
 /** Self-registration, the password written down, access after the delay, and the account's pages. */
@@ -95,7 +92,7 @@ describe("registration and account in a browser", () => {
             await screenshot(page, "register-errors");
             await page.setViewportSize(VIEWPORTS.phone);
             await screenshot(page, "register-errors");
-            assert.equal(await overflowOf(page), 0, "the refused form fits a phone");
+            assert.equal(await sidewaysOverflow(page), 0, "the refused form fits a phone");
             await page.setViewportSize(VIEWPORTS.desktop);
           }
 
@@ -113,7 +110,7 @@ describe("registration and account in a browser", () => {
             await screenshot(page, "registered");
             await page.setViewportSize(VIEWPORTS.phone);
             await screenshot(page, "registered");
-            assert.equal(await overflowOf(page), 0, "the password fits a phone");
+            assert.equal(await sidewaysOverflow(page), 0, "the password fits a phone");
             await page.setViewportSize(VIEWPORTS.desktop);
           }
 
@@ -201,7 +198,7 @@ describe("registration and account in a browser", () => {
               await expectNoSeriousAxeViolations(page);
             }
             await page.setViewportSize(VIEWPORTS.phone);
-            assert.equal(await overflowOf(page), 0, `${path} fits a phone`);
+            assert.equal(await sidewaysOverflow(page), 0, `${path} fits a phone`);
             await page.setViewportSize(VIEWPORTS.desktop);
             if (dialect === "sqlite") await screenshotAll(page, name);
           }

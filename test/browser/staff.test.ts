@@ -8,6 +8,7 @@ import {
   openPage,
   type PortalServer,
   screenshotAll,
+  sidewaysOverflow,
   signInThroughForm,
   startPortal,
 } from "../support/browser.ts";
@@ -19,10 +20,6 @@ const ADMIN = "journey-admin";
 const USER = "journey-user";
 const PASSWORD = "journey-password-1";
 const dialects = await availableDialects();
-
-async function fitsThePhone(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 /** Vendor staff keep the catalogue in the browser; a user then finds the release through the API. */
 describe("staff area in a browser", () => {
@@ -197,7 +194,7 @@ describe("staff area in a browser", () => {
             if (dialect === "sqlite") await screenshotAll(page, name);
             await page.setViewportSize({ width: 375, height: 812 });
             await page.goto(portal.url(`${path}?lang=ru`));
-            assert.equal(await fitsThePhone(page), 0, `${path} is wider than the phone`);
+            assert.equal(await sidewaysOverflow(page), 0, `${path} is wider than the phone`);
             await page.setViewportSize({ width: 1280, height: 900 });
             await page.goto(portal.url(`${path}?lang=en`));
           }

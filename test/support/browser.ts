@@ -99,6 +99,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** How many pixels the current page is wider than its window: 0 when nothing scrolls sideways. */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
 /**
  * The current page (a GET address) in every language at desktop and phone width:
  * `<name>-<en|id|ru>-<desktop|phone>.png`. The page's language and width are restored after.

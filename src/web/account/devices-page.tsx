@@ -1,6 +1,6 @@
 import type { OwnToken } from "../../services/accounts.ts";
 import type { WebSession } from "../../services/sessions.ts";
-import { Alert, PostForm } from "../ui.tsx";
+import { Alert, DataTable, PostForm } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
 import { AccountLayout } from "./account-nav.tsx";
 
@@ -10,45 +10,28 @@ function TokensTable({ view, tokens }: { view: ViewContext; tokens: OwnToken[] }
   const { t, format } = view;
   if (tokens.length === 0) return <p class="muted">{t("account:devices.noTokens")}</p>;
   return (
-    <div class="table-scroll">
-      <table class="data-table stack-on-phone">
-        <caption>{t("account:devices.tokenCount", { count: tokens.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("account:devices.name")}</th>
-            <th scope="col">{t("account:devices.created")}</th>
-            <th scope="col">{t("account:devices.expires")}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t("account:devices.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((token) => (
-            <tr key={token.id}>
-              <td data-label={t("account:devices.name")}>{token.name}</td>
-              <td data-label={t("account:devices.created")}>{format.dateTime(token.createdAt)}</td>
-              <td data-label={t("account:devices.expires")}>{format.dateTime(token.expiresAt)}</td>
-              <td>
-                <PostForm
-                  view={view}
-                  action={`/account/devices/tokens/${encodeURIComponent(token.id)}/revoke`}
-                  class="inline-form"
-                >
-                  <button
-                    type="submit"
-                    class="button button-danger"
-                    aria-label={t("account:devices.revokeToken", { name: token.name })}
-                  >
-                    {t("account:devices.revoke")}
-                  </button>
-                </PostForm>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t("account:devices.tokenCount", { count: tokens.length })}
+      rows={tokens}
+      rowKey={(token) => token.id}
+      columns={[
+        { label: t("account:devices.name"), cell: (token) => token.name },
+        { label: t("account:devices.created"), cell: (token) => format.dateTime(token.createdAt) },
+        { label: t("account:devices.expires"), cell: (token) => format.dateTime(token.expiresAt) },
+        {
+          label: t("account:devices.actions"),
+          labelHidden: true,
+          cell: (token) => (
+            <RevokeButton
+              view={view}
+              action={`/account/devices/tokens/${encodeURIComponent(token.id)}/revoke`}
+              label={t("account:devices.revokeToken", { name: token.name })}
+              text={t("account:devices.revoke")}
+            />
+          ),
+        },
+      ]}
+    />
   );
 }
 
@@ -56,53 +39,45 @@ function SessionsTable(props: { view: ViewContext; sessions: WebSession[]; curre
   const { view, sessions, currentId } = props;
   const { t, format } = view;
   return (
-    <div class="table-scroll">
-      <table class="data-table stack-on-phone">
-        <caption>{t("account:devices.sessionCount", { count: sessions.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("account:devices.browser")}</th>
-            <th scope="col">{t("account:devices.signedIn")}</th>
-            <th scope="col">{t("account:devices.lastSeen")}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t("account:devices.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((session) => (
-            <tr key={session.id}>
-              <td data-label={t("account:devices.browser")} class="user-agent">
-                {session.userAgent ?? t("account:devices.unknownBrowser")}
-              </td>
-              <td data-label={t("account:devices.signedIn")}>{format.dateTime(session.createdAt)}</td>
-              <td data-label={t("account:devices.lastSeen")}>{format.dateTime(session.lastSeenAt)}</td>
-              <td>
-                {session.id === currentId ? (
-                  <strong>{t("account:devices.thisBrowser")}</strong>
-                ) : (
-                  <PostForm
-                    view={view}
-                    action={`/account/devices/sessions/${encodeURIComponent(session.id)}/revoke`}
-                    class="inline-form"
-                  >
-                    <button
-                      type="submit"
-                      class="button button-danger"
-                      aria-label={t("account:devices.revokeSession", {
-                        time: format.dateTime(session.createdAt),
-                      })}
-                    >
-                      {t("account:devices.signOut")}
-                    </button>
-                  </PostForm>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t("account:devices.sessionCount", { count: sessions.length })}
+      rows={sessions}
+      rowKey={(session) => session.id}
+      columns={[
+        {
+          label: t("account:devices.browser"),
+          class: "user-agent",
+          cell: (session) => session.userAgent ?? t("account:devices.unknownBrowser"),
+        },
+        { label: t("account:devices.signedIn"), cell: (session) => format.dateTime(session.createdAt) },
+        { label: t("account:devices.lastSeen"), cell: (session) => format.dateTime(session.lastSeenAt) },
+        {
+          label: t("account:devices.actions"),
+          labelHidden: true,
+          cell: (session) =>
+            session.id === currentId ? (
+              <strong>{t("account:devices.thisBrowser")}</strong>
+            ) : (
+              <RevokeButton
+                view={view}
+                action={`/account/devices/sessions/${encodeURIComponent(session.id)}/revoke`}
+                label={t("account:devices.revokeSession", { time: format.dateTime(session.createdAt) })}
+                text={t("account:devices.signOut")}
+              />
+            ),
+        },
+      ]}
+    />
+  );
+}
+
+function RevokeButton(props: { view: ViewContext; action: string; label: string; text: string }) {
+  return (
+    <PostForm view={props.view} action={props.action} class="inline-form">
+      <button type="submit" class="button button-danger" aria-label={props.label}>
+        {props.text}
+      </button>
+    </PostForm>
   );
 }
 

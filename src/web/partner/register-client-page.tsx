@@ -1,7 +1,6 @@
 import { Layout } from "../layout.tsx";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, PostForm, TextAreaField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
-import { TextAreaField } from "./fields.tsx";
 import type { FieldErrors } from "./form-errors.ts";
 
 /** The form's values as typed, kept when it comes back with errors. */

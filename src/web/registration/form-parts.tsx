@@ -1,5 +1,5 @@
 import { ORGANIZATION_FIELDS, type OrganizationField } from "../../domain/organization.ts";
-import { Alert, TextField } from "../ui.tsx";
+import { Alert, TextAreaField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
 import { errorSummary, type FormErrors } from "./form-problems.ts";
 
@@ -53,39 +53,6 @@ export function ErrorSummary(props: {
   );
 }
 
-/** A labelled multi-line field with its error, wired like TextField. */
-function TextAreaField(props: {
-  name: string;
-  label: string;
-  value: string;
-  error?: string;
-  autocomplete?: string;
-}) {
-  const id = `field-${props.name}`;
-  return (
-    <div class={props.error ? "field field-invalid" : "field"}>
-      <label for={id}>{props.label}</label>
-      {props.error && (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-      <textarea
-        id={id}
-        name={props.name}
-        rows={3}
-        required
-        maxLength={300}
-        autocomplete={props.autocomplete}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
-      >
-        {props.value}
-      </textarea>
-    </div>
-  );
-}
-
 /** Every organisation field of the registration form (all mandatory), with their values and errors. */
 export function OrganizationFields(props: { view: ViewContext; values: FormValues; errors: FormErrors }) {
   const { view, values, errors } = props;
@@ -117,6 +84,9 @@ export function OrganizationFields(props: { view: ViewContext; values: FormValue
             value={values[field] ?? ""}
             error={errors.fields[field]}
             autocomplete="street-address"
+            rows={3}
+            required
+            maxLength={300}
           />
         ) : (
           <TextField

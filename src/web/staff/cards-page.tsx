@@ -1,7 +1,7 @@
 import { ORGANIZATION_FIELDS, type OrganizationField } from "../../domain/organization.ts";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, PostForm, TextAreaField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
-import { StaffLayout, TextAreaField } from "./components.tsx";
+import { StaffLayout } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
 
 export function organizationFieldLabel(view: ViewContext, field: OrganizationField): string {

@@ -1,5 +1,5 @@
 import type { Configuration, Release } from "../../contract/catalogue.ts";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, DataTable, PostForm, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
 import { canChange, StaffLayout, StatusBadge } from "./components.tsx";
 import { kindLabel } from "./configurations-page.tsx";
@@ -47,40 +47,34 @@ export function ConfigurationPage(props: {
       {releases.length === 0 ? (
         <p class="muted">{t("staff:configuration.none")}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="data-table stack-on-phone">
-            <thead>
-              <tr>
-                <th scope="col">{t("staff:release.version")}</th>
-                <th scope="col">{t("staff:release.releasedOn")}</th>
-                <th scope="col">{t("staff:release.status")}</th>
-                <th scope="col">{t("staff:release.updateFrom")}</th>
-                <th scope="col">{t("staff:release.files")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {releases.map((release) => (
-                <tr key={release.id}>
-                  <td data-label={t("staff:release.version")}>
-                    <a href={`/staff/releases/${encodeURIComponent(release.id)}`}>{release.version}</a>
-                  </td>
-                  <td data-label={t("staff:release.releasedOn")}>{view.format.date(release.releasedOn)}</td>
-                  <td data-label={t("staff:release.status")}>
-                    <StatusBadge view={view} status={release.status} />
-                  </td>
-                  <td data-label={t("staff:release.updateFrom")}>
-                    {release.updateFrom.length > 0 ? release.updateFrom.join(", ") : "—"}
-                  </td>
-                  <td data-label={t("staff:release.files")}>
-                    {release.distributions.length > 0
-                      ? release.distributions.map((d) => d.kind).join(", ")
-                      : t("staff:release.noFiles")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={releases}
+          rowKey={(release) => release.id}
+          columns={[
+            {
+              label: t("staff:release.version"),
+              cell: (release) => (
+                <a href={`/staff/releases/${encodeURIComponent(release.id)}`}>{release.version}</a>
+              ),
+            },
+            { label: t("staff:release.releasedOn"), cell: (release) => view.format.date(release.releasedOn) },
+            {
+              label: t("staff:release.status"),
+              cell: (release) => <StatusBadge view={view} status={release.status} />,
+            },
+            {
+              label: t("staff:release.updateFrom"),
+              cell: (release) => (release.updateFrom.length > 0 ? release.updateFrom.join(", ") : "—"),
+            },
+            {
+              label: t("staff:release.files"),
+              cell: (release) =>
+                release.distributions.length > 0
+                  ? release.distributions.map((d) => d.kind).join(", ")
+                  : t("staff:release.noFiles"),
+            },
+          ]}
+        />
       )}
       {canChange(view) && (
         <section class="card staff-form-card" aria-labelledby="new-release">

@@ -1,8 +1,8 @@
 import type { Configuration } from "../../contract/catalogue.ts";
 import { CONFIGURATION_KINDS, PACKAGE_FORMATS } from "../../domain/catalogue.ts";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, DataTable, PostForm, SelectField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
-import { canChange, SelectField, StaffLayout } from "./components.tsx";
+import { canChange, StaffLayout } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
 
 export interface ConfigurationForm {
@@ -49,34 +49,20 @@ export function ConfigurationsPage(props: {
       {configurations.length === 0 ? (
         <p class="muted">{t("staff:configurations.none")}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="data-table stack-on-phone">
-            <thead>
-              <tr>
-                <th scope="col">{t("staff:configurations.code")}</th>
-                <th scope="col">{t("staff:configurations.name")}</th>
-                <th scope="col">{t("staff:configurations.kind")}</th>
-                <th scope="col">{t("staff:configurations.format")}</th>
-                <th scope="col">{t("staff:configurations.vendor")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {configurations.map((c) => (
-                <tr key={c.code}>
-                  <td data-label={t("staff:configurations.code")}>
-                    <a href={`/staff/configurations/${encodeURIComponent(c.code)}`}>{c.code}</a>
-                  </td>
-                  <td data-label={t("staff:configurations.name")}>{c.name}</td>
-                  <td data-label={t("staff:configurations.kind")}>{kindLabel(view, c.kind)}</td>
-                  <td data-label={t("staff:configurations.format")}>{formatLabel(view, c.packageFormat)}</td>
-                  <td data-label={t("staff:configurations.vendor")}>
-                    <code>{c.vendor}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={configurations}
+          rowKey={(c) => c.code}
+          columns={[
+            {
+              label: t("staff:configurations.code"),
+              cell: (c) => <a href={`/staff/configurations/${encodeURIComponent(c.code)}`}>{c.code}</a>,
+            },
+            { label: t("staff:configurations.name"), cell: (c) => c.name },
+            { label: t("staff:configurations.kind"), cell: (c) => kindLabel(view, c.kind) },
+            { label: t("staff:configurations.format"), cell: (c) => formatLabel(view, c.packageFormat) },
+            { label: t("staff:configurations.vendor"), cell: (c) => <code>{c.vendor}</code> },
+          ]}
+        />
       )}
       {canChange(view) && (
         <section class="card staff-form-card" aria-labelledby="new-configuration">

@@ -1,9 +1,9 @@
 import type { Product } from "../../contract/catalogue.ts";
 import { REGISTRATION_NUMBER_STATES, type RegistrationNumberPage } from "../../contract/staff.ts";
 import { previousOffset } from "../../domain/paging.ts";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, PostForm, SelectField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
-import { canChange, Pager, queryString, SelectField, StaffLayout } from "./components.tsx";
+import { canChange, Pager, queryString, StaffLayout } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
 
 export interface NumberFilters {

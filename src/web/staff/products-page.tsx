@@ -1,5 +1,5 @@
 import type { Configuration, Product } from "../../contract/catalogue.ts";
-import { Alert, PostForm, TextField } from "../ui.tsx";
+import { Alert, DataTable, PostForm, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
 import { canChange, StaffLayout } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
@@ -32,40 +32,32 @@ export function ProductsPage({
       {products.length === 0 ? (
         <p class="muted">{t("staff:products.none")}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="data-table stack-on-phone">
-            <thead>
-              <tr>
-                <th scope="col">{t("staff:products.code")}</th>
-                <th scope="col">{t("staff:products.name")}</th>
-                <th scope="col">{t("staff:products.edition")}</th>
-                <th scope="col">{t("staff:products.configurations")}</th>
-                <th scope="col" class="numeric">
-                  {t("staff:products.freeSupportMonths")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((product) => (
-                <tr key={product.code}>
-                  <td data-label={t("staff:products.code")}>
-                    {canChange(view) ? (
-                      <a href={`/staff/products/${encodeURIComponent(product.code)}`}>{product.code}</a>
-                    ) : (
-                      product.code
-                    )}
-                  </td>
-                  <td data-label={t("staff:products.name")}>{product.name}</td>
-                  <td data-label={t("staff:products.edition")}>{editionLabel(view, product.edition)}</td>
-                  <td data-label={t("staff:products.configurations")}>{product.configurations.join(", ")}</td>
-                  <td data-label={t("staff:products.freeSupportMonths")} class="numeric">
-                    {view.format.number(product.freeSupportMonths)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={products}
+          rowKey={(product) => product.code}
+          columns={[
+            {
+              label: t("staff:products.code"),
+              cell: (product) =>
+                canChange(view) ? (
+                  <a href={`/staff/products/${encodeURIComponent(product.code)}`}>{product.code}</a>
+                ) : (
+                  product.code
+                ),
+            },
+            { label: t("staff:products.name"), cell: (product) => product.name },
+            { label: t("staff:products.edition"), cell: (product) => editionLabel(view, product.edition) },
+            {
+              label: t("staff:products.configurations"),
+              cell: (product) => product.configurations.join(", "),
+            },
+            {
+              label: t("staff:products.freeSupportMonths"),
+              class: "numeric",
+              cell: (product) => view.format.number(product.freeSupportMonths),
+            },
+          ]}
+        />
       )}
     </StaffLayout>
   );

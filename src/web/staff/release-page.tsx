@@ -1,9 +1,9 @@
 import type { Configuration, ReleaseWithDocuments } from "../../contract/catalogue.ts";
 import { distributionKindsOf, RELEASE_DOCUMENTS, type ReleaseDocumentName } from "../../domain/catalogue.ts";
 import { assetUrl } from "../asset-urls.ts";
-import { Alert, PostForm } from "../ui.tsx";
+import { Alert, PostForm, SelectField, TextAreaField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
-import { canChange, SelectField, StaffLayout, StatusBadge, TextAreaField } from "./components.tsx";
+import { canChange, StaffLayout, StatusBadge } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
 
 export function documentLabel(view: ViewContext, name: ReleaseDocumentName): string {
@@ -249,6 +249,7 @@ export function ReleasePage(props: {
                   label={documentLabel(view, name)}
                   value={documents[name] ?? ""}
                   error={documentErrors[name]}
+                  rows={6}
                 />
               ))}
               <button type="submit" class="button">
