@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import {
+  downloadThrough,
   expectNoSeriousAxeViolations,
   launchBrowser,
   openPage,
@@ -19,6 +18,7 @@ import {
   uploadDistribution,
 } from "../support/catalogue-fixtures.ts";
 import { availableDialects } from "../support/harness.ts";
+import { sha256 } from "../support/hash.ts";
 import { createProduct, issueRegistered, partnerAccount } from "../support/registration-fixtures.ts";
 
 const PASSWORD = "katalog-sandi-1";
@@ -153,16 +153,12 @@ describe("catalogue in a browser", () => {
           await expectNoSeriousAxeViolations(page);
           if (screenshots) await screenshotAll(page, "catalogue-release");
 
-          const [download] = await Promise.all([
-            page.waitForEvent("download"),
-            page.getByRole("link", { name: "Download Update: 1cv8.zip" }).click(),
-          ]);
-          assert.equal(download.suggestedFilename(), "1cv8.zip");
-          const bytes = readFileSync((await download.path())!);
-          assert.equal(
-            createHash("sha256").update(bytes).digest("hex"),
-            createHash("sha256").update(updateBytes).digest("hex"),
+          const download = await downloadThrough(
+            page,
+            page.getByRole("link", { name: "Download Update: 1cv8.zip" }),
           );
+          assert.equal(download.fileName, "1cv8.zip");
+          assert.equal(sha256(download.bytes), sha256(updateBytes));
 
           await page.goto(portal.url("/configurations/HRM/plan"));
           await page.locator("#field-version").fill("3.0.10.33");

@@ -5,9 +5,11 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { LANGUAGES } from "../../src/web/i18n.ts";
 import {
+  downloadThrough,
   expectNoSeriousAxeViolations,
   launchBrowser,
   openPage,
+  openReleaseThroughPages,
   type PortalServer,
   SCREENSHOTS_DIR,
   screenshot,
@@ -17,8 +19,9 @@ import {
   startPortal,
   VIEWPORTS,
 } from "../support/browser.ts";
-import { createRelease, updatePackage, uploadDistribution } from "../support/catalogue-fixtures.ts";
+import { releaseWithUpdate } from "../support/catalogue-fixtures.ts";
 import { availableDialects } from "../support/harness.ts";
+import { sha256 } from "../support/hash.ts";
 import {
   HIGH_RATE_LIMITS,
   issueRegistered,
@@ -58,14 +61,13 @@ describe("partner area in a browser", () => {
     describe(`on ${dialect}`, () => {
       let portal: PortalServer;
       let partnerLogin: string;
-      let fileId: string;
+      let update: Awaited<ReturnType<typeof releaseWithUpdate>>;
       before(async () => {
         portal = await startPortal(dialect, HIGH_RATE_LIMITS);
         await registrationCatalogue(portal);
         const partner = await partnerAccount(portal, "Mitra Sejahtera");
         partnerLogin = partner.user.login;
-        const release = await createRelease(portal, { configuration: "ENT", version: "1.0.1.1" });
-        fileId = (await uploadDistribution(portal, release.id, updatePackage("1.0.1.1"))).id;
+        update = await releaseWithUpdate(portal, "ENT", "1.0.1.1");
       });
       after(() => portal?.close());
 
@@ -141,11 +143,21 @@ describe("partner area in a browser", () => {
 
           // The client cannot download the PROF update yet: no subscription this month.
           const token = await clientToken(portal, userCode, password);
-          const refused = await fetch(portal.url(`/api/v1/distributions/${fileId}/file`), {
+          const refused = await fetch(portal.url(`/api/v1/distributions/${update.update.id}/file`), {
             headers: { authorization: `Bearer ${token}` },
           });
           assert.equal(refused.status, 403);
           assert.equal(((await refused.json()) as { code: string }).code, "support_subscription_required");
+          // Signed in with the letter, the client finds the release and is told why, with no button.
+          const client = await openPage(browser, { locale: "id-ID" });
+          await signInThroughForm(client.page, portal.baseUrl, userCode, password);
+          assert.match((await client.page.locator(".session-user").textContent()) ?? "", /Toko Melati/);
+          await openReleaseThroughPages(client.page, "Configuration ENT", "1.0.1.1");
+          const notice = (await client.page.getByRole("alert").textContent()) ?? "";
+          assert.match(notice, /Perlu langganan dukungan untuk November 2026/);
+          assert.match(notice, /minta mitra Anda mencatat langganan dukungan/);
+          const downloadLink = client.page.getByRole("link", { name: "Unduh Pembaruan: 1cv8.zip" });
+          assert.equal(await downloadLink.count(), 0, "no download button before the subscription");
 
           // Record the subscription.
           await page.goto(portal.url("/partner/subscriptions/new"));
@@ -163,19 +175,27 @@ describe("partner area in a browser", () => {
           await checkPage(page, "partner-clients", screenshots);
           assert.equal(await sidewaysOverflow(page), 0);
 
-          // The client signs in with the letter and downloads the PROF update.
-          const client = await openPage(browser, { locale: "id-ID" });
+          // The client, still on the release page, now downloads the PROF update from it.
           try {
-            await signInThroughForm(client.page, portal.baseUrl, userCode, password);
-            assert.match((await client.page.locator(".session-user").textContent()) ?? "", /Toko Melati/);
+            await client.page.reload();
+            assert.equal(await client.page.getByRole("alert").count(), 0, "nothing refused now");
+            const downloaded = await downloadThrough(client.page, downloadLink);
+            assert.equal(downloaded.fileName, "1cv8.zip");
+            assert.equal(sha256(downloaded.bytes), sha256(update.bytes));
+            // The refused release page answered 403 before the subscription; nothing else may fail.
+            assert.deepEqual(
+              client.consoleErrors.filter((e) => !e.includes("status of 403")),
+              [],
+            );
           } finally {
             await client.context.close();
           }
-          const download = await fetch(portal.url(`/api/v1/distributions/${fileId}/file`), {
+          // The program's route agrees with the page.
+          const download = await fetch(portal.url(`/api/v1/distributions/${update.update.id}/file`), {
             headers: { authorization: `Bearer ${token}` },
           });
           assert.equal(download.status, 200);
-          assert.ok((await download.arrayBuffer()).byteLength > 0);
+          assert.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(update.bytes));
           // The form sent back with its errors answers 400, which the console reports.
           assert.deepEqual(
             consoleErrors.filter((e) => !e.includes("status of 400")),

@@ -3,10 +3,12 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { LANGUAGES } from "../../src/web/i18n.ts";
 import {
+  downloadThrough,
   expectNoSeriousAxeViolations,
   focusIsVisible,
   launchBrowser,
   openPage,
+  openReleaseThroughPages,
   type PortalServer,
   screenshot,
   screenshotAll,
@@ -14,7 +16,9 @@ import {
   startPortal,
   VIEWPORTS,
 } from "../support/browser.ts";
+import { releaseWithUpdate } from "../support/catalogue-fixtures.ts";
 import { availableDialects } from "../support/harness.ts";
+import { sha256 } from "../support/hash.ts";
 import {
   HIGH_RATE_LIMITS,
   type Issued,
@@ -50,7 +54,10 @@ async function submit(page: Page) {
   await page.waitForLoadState();
 }
 
-/** Self-registration, the password written down, access after the delay, and the account's pages. */
+/**
+ * Self-registration, the password written down, access after the delay, the first download of a
+ * basic update, and the account's pages.
+ */
 describe("registration and account in a browser", () => {
   let browser: Browser;
   before(async () => {
@@ -61,13 +68,15 @@ describe("registration and account in a browser", () => {
   for (const dialect of dialects) {
     describe(`on ${dialect}`, () => {
       let portal: PortalServer;
+      let update: Awaited<ReturnType<typeof releaseWithUpdate>>;
       before(async () => {
         portal = await startPortal(dialect, HIGH_RATE_LIMITS);
         await registrationCatalogue(portal);
+        update = await releaseWithUpdate(portal, "ACC", "2.0.4.7");
       });
       after(() => portal?.close());
 
-      it("registers through the form, signs in with the keyboard alone once access opens, and shows the product", async () => {
+      it("registers through the form, signs in with the keyboard alone once access opens, shows the product and downloads its first update", async () => {
         const item = await issueRegistered(portal, "ACC-BASIC");
         const { context, page, consoleErrors } = await openPage(browser, { timeZone: "Asia/Jakarta" });
         try {
@@ -138,6 +147,23 @@ describe("registration and account in a browser", () => {
           const text = (await row.textContent()) ?? "";
           assert.ok(text.includes(item.registrationNumber) && text.includes("ACC-BASIC"), text);
           assert.match(text, /With its PIN/);
+
+          // The first download: the catalogue, the configuration, the release, its update.
+          await openReleaseThroughPages(page, "Configuration ACC", "2.0.4.7");
+          assert.equal(await page.locator("h1").textContent(), "Configuration ACC 2.0.4.7");
+          assert.equal(await page.getByRole("alert").count(), 0, "nothing refused");
+          const downloaded = await downloadThrough(
+            page,
+            page.getByRole("link", { name: "Download Update: 1cv8.zip" }),
+          );
+          assert.equal(downloaded.fileName, "1cv8.zip");
+          assert.equal(sha256(downloaded.bytes), update.update.sha256);
+          assert.equal(sha256(downloaded.bytes), sha256(update.bytes));
+          assert.equal(
+            await page.locator("tr", { hasText: "1cv8.zip" }).locator("code.digest").textContent(),
+            sha256(downloaded.bytes),
+            "the page shows the digest of the file it gives",
+          );
           // The refused form's answer is a 400 on purpose; nothing else may fail.
           assert.deepEqual(
             consoleErrors.filter((e) => !e.includes("status of 400")),

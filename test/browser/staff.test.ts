@@ -3,9 +3,11 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import {
+  downloadThrough,
   expectNoSeriousAxeViolations,
   launchBrowser,
   openPage,
+  openReleaseThroughPages,
   type PortalServer,
   screenshotAll,
   sidewaysOverflow,
@@ -13,7 +15,8 @@ import {
   startPortal,
 } from "../support/browser.ts";
 import { availableDialects } from "../support/harness.ts";
-import { addProduct, issue } from "../support/registration-fixtures.ts";
+import { sha256 } from "../support/hash.ts";
+import { issue } from "../support/registration-fixtures.ts";
 import { updatePackage } from "../support/update-package.ts";
 
 const ADMIN = "journey-admin";
@@ -21,7 +24,7 @@ const USER = "journey-user";
 const PASSWORD = "journey-password-1";
 const dialects = await availableDialects();
 
-/** Vendor staff keep the catalogue in the browser; a user then finds the release through the API. */
+/** Vendor staff keep the catalogue in the browser; a user then finds the release on the site's pages. */
 describe("staff area in a browser", () => {
   let browser: Browser;
   before(async () => {
@@ -113,50 +116,61 @@ describe("staff area in a browser", () => {
           assert.match((await page.locator("h1").textContent()) ?? "", /Published/);
           await expectNoSeriousAxeViolations(page);
 
-          // A user holding a product of the configuration sees the release (through the API).
+          // A user adds a product of the configuration on the account's form, then finds the release.
           const catalogue = portal.upkeep.services.catalogue;
           await catalogue.createProduct(
             { code: "PAY-BASIC", name: "Payroll", edition: "basic", configurations: ["PAY"] },
             null,
           );
           const [number] = await issue(portal, "PAY-BASIC", 1, { vendorRegistered: true });
-          const user = await portal.upkeep.services.accounts.findByLogin(USER);
-          const token = (await portal.upkeep.services.accounts.issueToken(user!)).token;
-          const added = await addProduct(portal, token, number!.registrationNumber, number!.pin!);
-          assert.equal(added.statusCode, 201, added.body);
-          const releases = await portal.request({
-            method: "GET",
-            url: "/api/v1/configurations/PAY/releases",
-            token,
-          });
-          assert.deepEqual(
-            releases
-              .json()
-              .map((r: { version: string; hasUpdateDistribution: boolean }) => [
-                r.version,
-                r.hasUpdateDistribution,
-              ]),
-            [["3.0.11.36", true]],
-          );
+          const user = await openPage(browser);
+          try {
+            await signInThroughForm(user.page, portal.baseUrl, USER, PASSWORD);
+            await user.page.goto(portal.url("/account/products/add"));
+            await user.page.locator("#field-registrationNumber").fill(number!.registrationNumber);
+            await user.page.locator("#field-pin").fill(number!.pin!);
+            await Promise.all([
+              user.page.waitForURL(/\/account\?added=/),
+              user.page.locator("form.stacked-form button[type=submit]").click(),
+            ]);
+            assert.match((await user.page.locator("tbody").first().textContent()) ?? "", /PAY-BASIC/);
+
+            await openReleaseThroughPages(user.page, "Payroll", "3.0.11.36");
+            assert.equal(await user.page.locator("h1").textContent(), "Payroll 3.0.11.36");
+            const downloaded = await downloadThrough(
+              user.page,
+              user.page.getByRole("link", { name: "Download Update: 1cv8.zip" }),
+            );
+            assert.equal(sha256(downloaded.bytes), sha256(bytes), "the file staff uploaded");
+            await expectNoSeriousAxeViolations(user.page);
+
+            // Back on the configuration page: the one published release, with its update file.
+            await Promise.all([
+              user.page.waitForURL((url) => url.pathname === "/configurations/PAY"),
+              user.page.locator(".breadcrumbs").getByRole("link", { name: "Payroll", exact: true }).click(),
+            ]);
+            const table = user.page.locator("table.release-table");
+            assert.equal(await table.locator("caption").textContent(), "1 release");
+            const rows = table.locator("tbody tr");
+            assert.equal(await rows.count(), 1);
+            assert.match((await rows.first().textContent()) ?? "", /3\.0\.11\.36/);
+            assert.equal(await rows.first().locator(".badge-warning").count(), 0, "it has its update file");
+            assert.deepEqual(user.consoleErrors, []);
+          } finally {
+            await user.context.close();
+          }
           assert.deepEqual(consoleErrors, []);
 
           // Issuing numbers answers with the envelope file itself: downloaded once, never kept.
           await page.goto(portal.url("/staff/registration-numbers"));
           await page.locator("#field-product").selectOption("PAY-BASIC");
           await page.locator("#field-count").fill("3");
-          const [download] = await Promise.all([
-            page.waitForEvent("download"),
-            page.getByRole("button", { name: "Issue and download the envelope file" }).click(),
-          ]);
-          assert.equal(download.suggestedFilename(), "pin-envelopes-PAY-BASIC.csv");
-          const csv = await new Promise<string>((resolve, reject) => {
-            download.createReadStream().then((stream) => {
-              const chunks: Buffer[] = [];
-              stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-              stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-              stream.on("error", reject);
-            }, reject);
-          });
+          const envelopes = await downloadThrough(
+            page,
+            page.getByRole("button", { name: "Issue and download the envelope file" }),
+          );
+          assert.equal(envelopes.fileName, "pin-envelopes-PAY-BASIC.csv");
+          const csv = envelopes.bytes.toString("utf8");
           const rows = csv.trim().split("\r\n");
           assert.equal(rows.length, 4);
           assert.match(rows[1]!, /^\d{10},\d{4}-\d{4}-\d{4}-\d{4},PAY-BASIC$/);

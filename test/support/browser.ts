@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import type { HttpOptions } from "../../src/http/app.ts";
 import { LANGUAGES } from "../../src/web/i18n.ts";
 import { type DialectName, startTestApp, type TestApp } from "./harness.ts";
@@ -177,5 +177,36 @@ export async function signInThroughForm(page: Page, baseUrl: string, login: stri
   await Promise.all([
     page.waitForURL((url) => !url.pathname.startsWith("/sign-in")),
     page.locator("form.stacked-form button[type=submit]").click(),
+  ]);
+}
+
+/** A file the browser saved from a page: the name it suggested and the bytes. */
+export interface DownloadedFile {
+  readonly fileName: string;
+  readonly bytes: Buffer;
+}
+
+/** Clicks a download link or button and waits for the file the browser saves. */
+export async function downloadThrough(page: Page, control: Locator): Promise<DownloadedFile> {
+  const [download] = await Promise.all([page.waitForEvent("download"), control.click()]);
+  return { fileName: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+/**
+ * From the site's navigation to a release's page, following links as a person would: the catalogue,
+ * the configuration by its name, then the version in its release table. Works in every language.
+ */
+export async function openReleaseThroughPages(page: Page, configurationName: string, version: string) {
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === "/configurations"),
+    page.locator('.main-nav a[href="/configurations"]').click(),
+  ]);
+  await Promise.all([
+    page.waitForURL((url) => /^\/configurations\/[^/]+$/.test(url.pathname)),
+    page.getByRole("link", { name: configurationName, exact: true }).first().click(),
+  ]);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname.endsWith(`/releases/${version}`)),
+    page.getByRole("link", { name: version, exact: true }).first().click(),
   ]);
 }

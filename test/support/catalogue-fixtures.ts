@@ -94,3 +94,19 @@ export async function uploadDistribution(
   if (response.statusCode !== 201) throw new Error(`upload: ${response.statusCode} ${response.body}`);
   return response.json() as { id: string; kind: string; fileName: string; size: number; sha256: string };
 }
+
+/**
+ * A published release of `configuration` with a full distribution and an update package (1cv8.zip)
+ * that users may download: the release, the update's stored file and its bytes.
+ */
+export async function releaseWithUpdate(t: TestApp, configuration: string, version: string) {
+  const release = await createRelease(t, { configuration, version });
+  const bytes = buildUpdatePackage({
+    code: configuration,
+    version,
+    fromVersions: [],
+    cfu: Buffer.from(`the ${configuration} ${version} update, byte for byte`),
+  });
+  const update = await uploadDistribution(t, release.id, bytes);
+  return { release, update, bytes };
+}
