@@ -101,7 +101,7 @@ export function TextField(
       {...props}
       control={(wiring) => (
         <input
-          {...wiring}
+          id={wiring.id}
           name={props.name}
           // Preact types each input type apart; any of these takes the attributes used here.
           type={(props.type ?? "text") as "text"}
@@ -111,6 +111,8 @@ export function TextField(
           autofocus={props.autofocus}
           inputmode={props.inputmode}
           maxLength={props.maxLength}
+          aria-invalid={wiring["aria-invalid"]}
+          aria-describedby={wiring["aria-describedby"]}
         />
       )}
     />
@@ -132,12 +134,14 @@ export function TextAreaField(
       {...props}
       control={(wiring) => (
         <textarea
-          {...wiring}
+          id={wiring.id}
           name={props.name}
           rows={props.rows ?? 4}
           required={props.required}
           maxLength={props.maxLength}
           autocomplete={props.autocomplete}
+          aria-invalid={wiring["aria-invalid"]}
+          aria-describedby={wiring["aria-describedby"]}
         >
           {props.value ?? ""}
         </textarea>
@@ -154,7 +158,12 @@ export function SelectField(
     <Field
       {...props}
       control={(wiring) => (
-        <select {...wiring} name={props.name}>
+        <select
+          id={wiring.id}
+          name={props.name}
+          aria-invalid={wiring["aria-invalid"]}
+          aria-describedby={wiring["aria-describedby"]}
+        >
           {props.options.map((option) => (
             <option key={option.value} value={option.value} selected={option.value === props.value}>
               {option.label}
