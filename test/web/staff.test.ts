@@ -123,11 +123,17 @@ for (const dialect of await availableDialects()) {
       assert.doesNotMatch(configurations.body, /action="\/staff\/configurations"/);
       const numbers = await support.get("/staff/registration-numbers");
       assert.doesNotMatch(numbers.body, /action="\/staff\/registration-numbers\/issue"/);
+      const products = await support.get("/staff/products");
+      assert.doesNotMatch(products.body, /action="\/staff\/products"/);
       for (const [path, fields] of [
         ["/staff/configurations", { code: "SUP", name: "Support's", kind: "configuration" }],
         ["/staff/registration-numbers/issue", { product: "ACC-BASIC", count: "1", pin: "yes" }],
         ["/staff/partners", { name: "Support Partner" }],
         ["/staff/products/ACC-BASIC", { name: "Renamed", freeSupportMonths: "0", configurations: "ACC" }],
+        [
+          "/staff/products",
+          { code: "SUP-BASIC", name: "Support's", edition: "basic", configurations: "ACC" },
+        ],
       ] as const) {
         await support.get("/staff");
         assert.equal((await support.post(path, fields)).statusCode, 403, path);
@@ -333,6 +339,49 @@ for (const dialect of await availableDialects()) {
       assert.match(list.body, /Product ENT-PROF6 was saved/);
       assert.match(list.body, /Enterprise PROF/);
       assert.equal((await support.get("/staff/products/ENT-PROF6")).statusCode, 403);
+    });
+
+    it("adds a product through the use case of the API, keeping the form on a refusal", async () => {
+      await admin.get("/staff/products");
+      const taken = await admin.post("/staff/products", {
+        code: "ACC-BASIC",
+        name: "Accounting again",
+        edition: "basic",
+        freeSupportMonths: "0",
+        configurations: "ACC",
+      });
+      assert.equal(taken.statusCode, 409);
+      assert.match(taken.body, /id="field-code-error"/);
+      assert.match(taken.body, /value="Accounting again"/);
+      const none = await admin.post("/staff/products", {
+        code: "ACC-CORP",
+        name: "Accounting CORP",
+        edition: "corp",
+        freeSupportMonths: "3",
+      });
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /id="field-configurations-error"/);
+      assert.match(none.body, /<option value="corp" selected>/);
+      const codes = async () => (await t.upkeep.services.catalogue.listProducts()).map((p) => p.code);
+      assert.equal((await codes()).includes("ACC-CORP"), false, "nothing half-written");
+      const added = await admin.post("/staff/products", {
+        code: "ACC-CORP",
+        name: "Accounting CORP",
+        edition: "corp",
+        freeSupportMonths: "3",
+        configurations: "ACC",
+      });
+      assert.equal(added.statusCode, 303);
+      const list = await admin.get(String(added.headers.location));
+      assert.match(list.body, /Product ACC-CORP was saved/);
+      const product = (await t.upkeep.services.catalogue.listProducts()).find((p) => p.code === "ACC-CORP");
+      assert.deepEqual(product, {
+        code: "ACC-CORP",
+        name: "Accounting CORP",
+        edition: "corp",
+        freeSupportMonths: 3,
+        configurations: ["ACC"],
+      });
     });
 
     it("issues numbers with the envelope file once, lists and filters them, lifts a PIN lock", async () => {

@@ -1,5 +1,6 @@
 import type { Configuration, Product } from "../../contract/catalogue.ts";
-import { Alert, DataTable, PostForm, TextField } from "../ui.tsx";
+import { EDITIONS } from "../../domain/catalogue.ts";
+import { Alert, DataTable, PostForm, SelectField, TextField } from "../ui.tsx";
 import type { ViewContext } from "../view.ts";
 import { canChange, StaffLayout } from "./components.tsx";
 import type { FormErrors } from "./problems.ts";
@@ -15,10 +16,16 @@ export function ProductsPage({
   view,
   products,
   saved,
+  configurations,
+  newProduct = EMPTY_NEW_PRODUCT,
+  errors = {},
 }: {
   view: ViewContext;
   products: Product[];
   saved?: string;
+  configurations: Configuration[];
+  newProduct?: NewProductForm;
+  errors?: FormErrors;
 }) {
   const { t } = view;
   return (
@@ -59,6 +66,38 @@ export function ProductsPage({
           ]}
         />
       )}
+      {canChange(view) && (
+        <section class="card staff-form-card" aria-labelledby="new-product">
+          <h2 id="new-product">{t("staff:products.create")}</h2>
+          {errors._form && (
+            <Alert kind="error">
+              <p>{errors._form}</p>
+            </Alert>
+          )}
+          <PostForm view={view} action="/staff/products" class="stacked-form">
+            <TextField
+              name="code"
+              label={t("staff:products.code")}
+              hint={t("staff:products.codeHint")}
+              value={newProduct.code}
+              error={errors.code}
+              required
+              maxLength={64}
+            />
+            <SelectField
+              name="edition"
+              label={t("staff:products.edition")}
+              value={newProduct.edition}
+              error={errors.edition}
+              options={EDITIONS.map((edition) => ({ value: edition, label: editionLabel(view, edition) }))}
+            />
+            <ProductFields view={view} configurations={configurations} form={newProduct} errors={errors} />
+            <button type="submit" class="button">
+              {t("staff:products.createSubmit")}
+            </button>
+          </PostForm>
+        </section>
+      )}
     </StaffLayout>
   );
 }
@@ -68,6 +107,19 @@ export interface ProductForm {
   readonly freeSupportMonths: string;
   readonly configurations: readonly string[];
 }
+
+export interface NewProductForm extends ProductForm {
+  readonly code: string;
+  readonly edition: string;
+}
+
+const EMPTY_NEW_PRODUCT: NewProductForm = {
+  code: "",
+  edition: "basic",
+  name: "",
+  freeSupportMonths: "0",
+  configurations: [],
+};
 
 /** One product's form (admin): name, free support months and configurations; the edition is fixed. */
 export function ProductPage(props: {
@@ -102,50 +154,66 @@ export function ProductPage(props: {
         action={`/staff/products/${encodeURIComponent(product.code)}`}
         class="stacked-form card staff-form-card"
       >
-        <TextField
-          name="name"
-          label={t("staff:products.name")}
-          value={form.name}
-          error={errors.name}
-          required
-          maxLength={300}
-        />
-        <TextField
-          name="freeSupportMonths"
-          type="number"
-          inputmode="numeric"
-          label={t("staff:products.freeSupportMonths")}
-          hint={t("staff:products.freeSupportMonthsHint")}
-          value={form.freeSupportMonths}
-          error={errors.freeSupportMonths}
-          maxLength={3}
-        />
-        <fieldset
-          class={errors.configurations ? "field field-invalid staff-checkboxes" : "field staff-checkboxes"}
-          aria-describedby={errors.configurations ? "field-configurations-error" : undefined}
-        >
-          <legend>{t("staff:products.configurations")}</legend>
-          {errors.configurations && (
-            <p class="field-error" id="field-configurations-error">
-              {errors.configurations}
-            </p>
-          )}
-          {configurations.map((configuration) => (
-            <label key={configuration.code} class="staff-checkbox">
-              <input
-                type="checkbox"
-                name="configurations"
-                value={configuration.code}
-                checked={form.configurations.includes(configuration.code)}
-              />{" "}
-              {configuration.code} — {configuration.name}
-            </label>
-          ))}
-        </fieldset>
+        <ProductFields view={view} configurations={configurations} form={form} errors={errors} />
         <button type="submit" class="button">
           {t("staff:products.submit")}
         </button>
       </PostForm>
     </StaffLayout>
+  );
+}
+
+/** Name, free support months and configurations: the fields of both product forms. */
+function ProductFields(props: {
+  view: ViewContext;
+  configurations: Configuration[];
+  form: ProductForm;
+  errors: FormErrors;
+}) {
+  const { view, configurations, form, errors } = props;
+  const { t } = view;
+  return (
+    <>
+      <TextField
+        name="name"
+        label={t("staff:products.name")}
+        value={form.name}
+        error={errors.name}
+        required
+        maxLength={300}
+      />
+      <TextField
+        name="freeSupportMonths"
+        type="number"
+        inputmode="numeric"
+        label={t("staff:products.freeSupportMonths")}
+        hint={t("staff:products.freeSupportMonthsHint")}
+        value={form.freeSupportMonths}
+        error={errors.freeSupportMonths}
+        maxLength={3}
+      />
+      <fieldset
+        class={errors.configurations ? "field field-invalid staff-checkboxes" : "field staff-checkboxes"}
+        aria-describedby={errors.configurations ? "field-configurations-error" : undefined}
+      >
+        <legend>{t("staff:products.configurations")}</legend>
+        {errors.configurations && (
+          <p class="field-error" id="field-configurations-error">
+            {errors.configurations}
+          </p>
+        )}
+        {configurations.map((configuration) => (
+          <label key={configuration.code} class="staff-checkbox">
+            <input
+              type="checkbox"
+              name="configurations"
+              value={configuration.code}
+              checked={form.configurations.includes(configuration.code)}
+            />{" "}
+            {configuration.code} — {configuration.name}
+          </label>
+        ))}
+      </fieldset>
+    </>
   );
 }
