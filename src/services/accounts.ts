@@ -217,7 +217,10 @@ export function createAccountsService(deps: AccountsDeps) {
       return tokens.map(({ tokenHash, ...token }) => ({ ...token, current: tokenHash === currentTokenHash }));
     },
 
-    /** Revokes one of the user's own tokens by its id: token_not_found for another's, a revoked or unknown one. */
+    /**
+     * Revokes one of the user's own tokens by its id: token_not_found for another's, a revoked or
+     * unknown one. Audited.
+     */
     async revokeOwnToken(user: User, tokenId: string): Promise<void> {
       await changes.transaction(async (trx, changed) => {
         const repos = repositories(trx);
@@ -225,7 +228,14 @@ export function createAccountsService(deps: AccountsDeps) {
         if (!tokenHash)
           throw notFound("token_not_found", `There is no token ${tokenId}.`, { token: tokenId });
         changed("token", tokenHash);
-        await repos.users.revokeToken(tokenHash, clock.now().toISOString());
+        const now = clock.now();
+        await repos.users.revokeToken(tokenHash, now.toISOString());
+        await repos.audit.record(now, {
+          actorId: user.id,
+          action: "user.token_revoke",
+          subject: `user:${user.id}`,
+          details: { tokenId },
+        });
       });
     },
 

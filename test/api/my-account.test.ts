@@ -129,6 +129,11 @@ for (const dialect of await availableDialects()) {
           token: program,
         });
         assert.equal(revoked.statusCode, 204);
+        const audited = (await auditActions(t, "user.token_revoke")).filter(
+          (a) => JSON.parse(a.details).tokenId === phoneId,
+        );
+        assert.equal(audited.length, 1, "audited once");
+        assert.ok(!audited[0]!.details.includes(phone), "naming the token, never its secret");
         const refused = await t.request({ method: "GET", url: "/api/v1/me", token: phone });
         assert.equal(refused.statusCode, 401, "the revoked token opens nothing, even when cached before");
         const again = await t.request({
